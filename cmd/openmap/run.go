@@ -31,7 +31,9 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"import":  {"import OSM extracts (.osm.pbf, .osm, .osm.bz2, .osm.gz) into the database", runImport},
+		"serve":   {"serve the map, the API and the report form over HTTP", runServe},
 		"stats":   {"print counts of places in the database", runStats},
+		"token":   {"create a moderator or mapper token (token create --role moderator)", runToken},
 		"version": {"print the version", runVersion},
 	}
 }
