@@ -43,7 +43,10 @@ func newHoursCache(max int) *hoursCache {
 	return &hoursCache{m: map[string]hoursEntry{}, max: max}
 }
 
-// get parses value (strictly) once and remembers the outcome.
+// get parses value strictly once and remembers the outcome. When the value
+// is invalid, err says why and s is the lenient reading (nil if there is
+// none): mappers must fix the value, but "mo-sa 8:30-20:00" still tells a
+// neighbour whether the shop is open now.
 func (c *hoursCache) get(value string) (*schedule, error) {
 	c.mu.RLock()
 	e, ok := c.m[value]
@@ -52,6 +55,9 @@ func (c *hoursCache) get(value string) (*schedule, error) {
 		return e.s, e.err
 	}
 	s, err := parseHours(value)
+	if err != nil {
+		s, _, _ = parseHoursLenient(value, "en")
+	}
 	c.mu.Lock()
 	if len(c.m) >= c.max {
 		// Crude but bounded: values are few next to places, so a
@@ -69,8 +75,8 @@ func (c *hoursCache) openNow(value string, t time.Time, hc hoursCtx) *bool {
 	if value == "" {
 		return nil
 	}
-	s, err := c.get(value)
-	if err != nil {
+	s, _ := c.get(value)
+	if s == nil {
 		return nil
 	}
 	switch s.stateAt(t, hc) {

@@ -504,13 +504,16 @@ func (s *Server) hoursDoc(raw, ln string, now time.Time, hc hoursCtx) HoursDoc {
 	if err != nil {
 		msg := errorText(err, ln)
 		d.Error = &msg
-		if fixed, _, lerr := parseHoursLenient(raw, ln); lerr == nil {
-			d.Notes = append(d.Notes, map[string]string{"fr": "Correction proposée : ", "en": "Suggested correction: "}[langOr(ln)]+fixed.String())
+		if sch == nil {
+			return d
 		}
-		return d
+		// The lenient reading: proposed as a correction, and used
+		// for open_now and the week.
+		d.Notes = append(d.Notes, map[string]string{"fr": "Correction proposée : ", "en": "Suggested correction: "}[langOr(ln)]+sch.String())
+	} else {
+		d.Valid = true
+		d.Normalized = sch.String()
 	}
-	d.Valid = true
-	d.Normalized = sch.String()
 	switch sch.stateAt(now, hc) {
 	case "open":
 		b := true

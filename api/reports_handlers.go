@@ -94,6 +94,8 @@ func jsonProblem(err error) string {
 	switch {
 	case errors.Is(err, io.EOF):
 		return "empty body"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON ends too early"
 	case errors.As(err, &se):
 		return fmt.Sprintf("syntax error at byte %d", se.Offset)
 	case errors.As(err, &te):

@@ -154,8 +154,9 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate says what is wrong with the configuration.
+// Validate says what is wrong with the configuration (defaults applied).
 func (c Config) Validate() error {
+	c = c.withDefaults()
 	if err := c.Rules.Validate(); err != nil {
 		return err
 	}
