@@ -419,6 +419,7 @@ func (ev *evaluator) build(dd day, d *sched) {
 	havePrev := false
 	h := ev.h
 	anyFallback := false
+	matchedEarlier := false
 	for i := range h.rules {
 		r := &h.rules[i]
 		if r.kind == kFallback {
@@ -426,11 +427,18 @@ func (ev *evaluator) build(dd day, d *sched) {
 			continue
 		}
 		ok, hname := ev.matches(r, dd)
+		if ok && i > 0 && !r.hasDaySelectors() && len(r.times) > 0 && r.kind == kNormal && matchedEarlier {
+			// a rule without day selectors after others applies only to
+			// the days no earlier rule selected ("Mo-Fr 10:00-18:00;
+			// 11:00-15:00" is 11-15 at weekends), as in opening_hours.js
+			ok = false
+		}
 		cm := r.comment
 		if cm == "" {
 			cm = hname
 		}
 		if ok {
+			matchedEarlier = matchedEarlier || r.hasDaySelectors()
 			if r.kind == kNormal {
 				d.clear()
 			}

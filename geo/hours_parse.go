@@ -384,8 +384,18 @@ func (p *parser) isTimeStart(k int) bool {
 	t := p.peek(k)
 	switch t.kind {
 	case tNum:
-		if p.isSym(k+1, ':') && p.peek(k+2).kind == tNum {
+		if p.isColonTime(k) {
 			return true
+		}
+		if p.lenient && (t.ndig == 4 || t.ndig == 3) && t.num/100 <= 24 && t.num%100 < 60 && !p.isYear(k) {
+			// "1000-1600", "900-1800"
+			n := p.peek(k + 1)
+			if n.kind == tSym && (n.sym == '-' || n.sym == '+') {
+				return true
+			}
+			if k > 0 && p.peek(k-1).kind == tSym && p.peek(k-1).sym == '-' {
+				return true
+			}
 		}
 		if !p.lenient || t.ndig > 2 || t.num > 24 {
 			return false
@@ -412,6 +422,13 @@ func (p *parser) isTimeStart(k int) bool {
 		return t.sym == '(' && p.eventOf(p.peek(k+1)) != evNone
 	}
 	return false
+}
+
+// isColonTime reports whether token k starts "hh:mm": the colon and the
+// minutes follow without spaces ("May 31: 10:00" is a day and a separator).
+func (p *parser) isColonTime(k int) bool {
+	c, m := p.peek(k+1), p.peek(k+2)
+	return c.kind == tSym && c.sym == ':' && m.kind == tNum && !m.space
 }
 
 func (p *parser) isWdayStart(k int) bool {
@@ -455,6 +472,10 @@ func (p *parser) parse() (*Hours, error) {
 	}
 	if p.tok().kind == tEOF {
 		return nil, herr(0, "empty", "empty value", "valeur vide")
+	}
+	if p.lenient && p.tok().kind == tWord && p.tok().lower == "opening_hours" && p.isSym(1, '=') {
+		p.warn(0, "key_prefix", "“opening_hours=” removed", "« opening_hours= » supprimé")
+		p.i += 2
 	}
 	h := &Hours{}
 	kind := kNormal
@@ -551,7 +572,9 @@ func (p *parser) parseRule() (hrule, *HoursError) {
 	if p.tok().kind == tComment {
 		r.comment, r.hasComm = p.tok().word, true
 		p.i++
-		if !r.explicit && !r.always && !r.hasDaySelectors() && len(r.times) == 0 {
+		// a comment without a written state makes the state unknown, as
+		// in opening_hours.js ("Mo 10:00-12:00 \"on request\"")
+		if !r.explicit {
 			r.state = stUnknown
 		}
 		if st, w, ok := p.modifierOf(p.tok()); ok && !r.explicit && p.lenient {
@@ -782,7 +805,7 @@ func (p *parser) parseDate(withYear int) (mdate, *HoursError) {
 		}
 		d.month = m
 		p.i++
-		if n := p.tok(); n.kind == tNum && n.ndig <= 2 && !p.isSym(1, ':') && !p.lenientTimeAfter() {
+		if n := p.tok(); n.kind == tNum && n.ndig <= 2 && !p.isColonTime(0) && !p.lenientTimeAfter() {
 			if n.num < 1 || n.num > 31 {
 				return d, herr(n.pos, "bad_day", "day of the month must be from 01 to 31", "le jour du mois doit être entre 01 et 31")
 			}
@@ -815,7 +838,7 @@ func (p *parser) parseDateRange() (dateRange, *HoursError) {
 	}
 	n := p.peek(1)
 	switch {
-	case n.kind == tNum && n.ndig <= 2 && !p.isSym(2, ':') && from.day > 0 && !from.easter:
+	case n.kind == tNum && n.ndig <= 2 && !p.isColonTime(1) && from.day > 0 && !from.easter:
 		// "Jan 01-15"
 		if n.num < 1 || n.num > 31 {
 			return r, herr(n.pos, "bad_day", "day of the month must be from 01 to 31", "le jour du mois doit être entre 01 et 31")
@@ -823,7 +846,7 @@ func (p *parser) parseDateRange() (dateRange, *HoursError) {
 		p.i += 2
 		r.to = mdate{year: from.year, month: from.month, day: n.num}
 		r.hasTo = true
-	case p.isDateStart(p.i + 1):
+	case p.isDateStart(1):
 		p.i++
 		to, err := p.parseDate(0)
 		if err != nil {
@@ -1000,6 +1023,14 @@ func (p *parser) parseTimeSpan() (timeSpan, *HoursError) {
 			}
 		}
 	}
+	if dash && p.lenient {
+		if n := p.peek(1); n.kind == tEOF || n.kind == tSym && (n.sym == ',' || n.sym == ';' || n.sym == '|') {
+			p.warn(p.tok().pos, "open_end", "a time range without an end written as an open end “+”", "une plage sans fin écrite comme une fin ouverte « + »")
+			p.i++
+			ts.openEnd = true
+			return ts, nil
+		}
+	}
 	if dash {
 		p.i++
 		to, err := p.parseTime(true)
@@ -1109,6 +1140,11 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 	minute := 0
 	n := p.peek(1)
 	switch {
+	case p.lenient && (t.ndig == 3 || t.ndig == 4) && !(n.kind == tSym && n.sym == ':'):
+		p.warn(t.pos, "missing_colon", "missing “:” in a time", "« : » manquant dans une heure")
+		hour, minute = t.num/100, t.num%100
+		t = &token{kind: tNum, pos: t.pos, num: hour, ndig: 2}
+		p.i++
 	case n.kind == tSym && n.sym == ':' && p.peek(2).kind == tNum:
 		m := p.peek(2)
 		if m.ndig != 2 {
