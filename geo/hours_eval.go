@@ -298,6 +298,16 @@ func resolveMDateEnd(md mdate, year int) int {
 		}
 		return daysFromCivil(y, md.month, daysIn(y, md.month)) + md.offset
 	}
+	if !md.easter {
+		y := year
+		if md.year != 0 {
+			y = md.year
+		}
+		if md.day > daysIn(y, md.month) {
+			// an end on "Feb 29" in a common year is 28 February
+			return daysFromCivil(y, md.month, daysIn(y, md.month)) + md.offset
+		}
+	}
 	return resolveMDate(md, year)
 }
 

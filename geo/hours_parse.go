@@ -46,6 +46,9 @@ const (
 	tSym
 )
 
+// symFallback is the token of "||".
+const symFallback = '‖'
+
 type token struct {
 	kind  tokKind
 	pos   int
@@ -83,12 +86,24 @@ func (p *parser) lex() *HoursError {
 	if p.lenient {
 		for i, r := range src {
 			switch r {
+			case '–', '—', '‑', '−', '‐', '~', '～', '〜':
+				p.warn(i, "dash", "“"+string(r)+"” written as “-”", "« "+string(r)+" » écrit « - »")
+			case '“', '”', '„', '«', '»', '：', '；', '，', '、':
+				p.warn(i, "punctuation", "“"+string(r)+"” replaced", "« "+string(r)+" » remplacé")
+			}
+			switch r {
 			case '–', '—', '‑', '−', '‐', '~':
 				src[i] = '-'
 			case '“', '”', '„', '«', '»':
 				src[i] = '"'
 			case '：':
 				src[i] = ':'
+			case '～', '〜':
+				src[i] = '-'
+			case '、':
+				src[i] = ','
+			case '\u3000':
+				src[i] = ' '
 			case '\u00a0', '\t', '\n', '\r', '\u202f', '\u2009':
 				src[i] = ' '
 			case '；':
@@ -136,7 +151,7 @@ func (p *parser) lex() *HoursError {
 			toks = append(toks, token{kind: tComment, pos: i, word: string(src[i+1 : j]), space: space})
 			i = j + 1
 		case r == '|' && i+1 < len(src) && src[i+1] == '|':
-			toks = append(toks, token{kind: tSym, pos: i, sym: '|', space: space})
+			toks = append(toks, token{kind: tSym, pos: i, sym: symFallback, space: space})
 			i += 2
 		default:
 			toks = append(toks, token{kind: tSym, pos: i, sym: r, space: space})
@@ -354,6 +369,9 @@ func (p *parser) modifierOf(t *token) (uint8, string, bool) {
 	w := t.word
 	if p.lenient {
 		w = t.lower
+		if w != t.word && (w == "off" || w == "closed" || w == "open" || w == "unknown") {
+			p.warn(t.pos, "modifier", "“"+t.word+"” written in lower case", "« "+t.word+" » écrit en minuscules")
+		}
 		if lenientClosed[w] {
 			if w != "off" && w != "closed" {
 				p.warn(t.pos, "modifier", "“"+t.word+"” written as “off”", "« "+t.word+" » écrit « off »")
@@ -497,7 +515,11 @@ func (p *parser) parse() (*Hours, error) {
 		if t.kind == tEOF {
 			break
 		}
-		if t.kind == tSym && (t.sym == ';' || t.sym == ',' || t.sym == '|') {
+		if p.lenient && t.kind == tSym && t.sym == '|' {
+			p.warn(t.pos, "pipe", "“|” written as “;”", "« | » écrit « ; »")
+			t.sym = ';'
+		}
+		if t.kind == tSym && (t.sym == ';' || t.sym == ',' || t.sym == symFallback) {
 			switch t.sym {
 			case ';':
 				kind = kNormal
@@ -550,7 +572,7 @@ func (p *parser) parseRule() (hrule, *HoursError) {
 	r.state = stOpen
 	t := p.tok()
 	// 24/7
-	if t.kind == tNum && t.num == 24 && p.isSym(1, '/') && p.peek(2).kind == tNum && p.peek(2).num == 7 {
+	if t.kind == tNum && t.num == 24 && t.ndig == 2 && p.isSym(1, '/') && p.peek(2).kind == tNum && p.peek(2).num == 7 && (p.peek(2).ndig == 1 || p.lenient) {
 		r.always = true
 		p.i += 3
 		if p.lenient && p.isSym(0, '/') && p.peek(1).kind == tNum && p.peek(1).num == 365 {
@@ -623,7 +645,7 @@ func (p *parser) lenientAlways() bool {
 	}
 	// must end the rule
 	e := p.peek(k)
-	if !(e.kind == tEOF || e.kind == tSym && (e.sym == ';' || e.sym == ',' || e.sym == '|') || e.kind == tComment) {
+	if !(e.kind == tEOF || e.kind == tSym && (e.sym == ';' || e.sym == ',' || e.sym == symFallback) || e.kind == tComment) {
 		if _, _, m := p.modifierOf(e); !m {
 			return false
 		}
@@ -653,6 +675,32 @@ func (p *parser) parseSelectors(r *hrule) *HoursError {
 			return err
 		}
 		r.dates = append(r.dates, d)
+		// lenient: "Dec 24,31", "Dec 24,26-28": more days of the same month
+		for p.lenient && p.isSym(0, ',') && p.peek(1).kind == tNum && p.peek(1).ndig <= 2 && !p.isColonTime(1) && !p.isTimeStart(1) && d.from.day > 0 && !d.from.easter {
+			last := r.dates[len(r.dates)-1]
+			m := last.from.month
+			if last.hasTo {
+				m = last.to.month
+			}
+			n := p.peek(1)
+			p.i++
+			if err := p.checkDay(n, m); err != nil {
+				return err
+			}
+			p.warn(n.pos, "day_list", "month repeated before the day", "mois répété devant le jour")
+			nd := dateRange{from: mdate{year: last.from.year, month: m, day: n.num}}
+			p.i++
+			if p.isSym(0, '-') && p.peek(1).kind == tNum && p.peek(1).ndig <= 2 && !p.isColonTime(1) {
+				e := p.peek(1)
+				p.i++
+				if err := p.checkDay(e, m); err != nil {
+					return err
+				}
+				p.i++
+				nd.to, nd.hasTo = mdate{year: last.from.year, month: m, day: e.num}, true
+			}
+			r.dates = append(r.dates, nd)
+		}
 		if p.isSym(0, ',') && p.isDateStart(1) {
 			p.i++
 			continue
@@ -696,6 +744,12 @@ func (p *parser) parseSelectors(r *hrule) *HoursError {
 		p.warn(p.tok().pos, "comma", "“,” between dates and times removed", "« , » entre dates et heures supprimé")
 		p.i++
 	}
+	if p.lenient && r.hasDaySelectors() && p.tok().kind == tNum && p.tok().num == 24 && p.isSym(1, '/') && p.peek(2).kind == tNum && p.peek(2).num == 7 {
+		p.warn(p.tok().pos, "always_time", "“24/7” after days written as “00:00-24:00”", "« 24/7 » après des jours écrit « 00:00-24:00 »")
+		p.i += 3
+		r.times = append(r.times, timeSpan{from: tpoint{}, to: tpoint{min: 1440}, hasTo: true})
+		return nil
+	}
 	if p.isTimeStart(0) {
 		for {
 			ts, err := p.parseTimeSpan()
@@ -711,7 +765,7 @@ func (p *parser) parseSelectors(r *hrule) *HoursError {
 				p.warn(p.tok().pos, "missing_comma", "missing “,” between two time ranges", "« , » manquant entre deux plages horaires")
 				continue
 			}
-			if p.lenient && p.tok().kind == tWord && (p.tok().lower == "und" || p.tok().lower == "et" || p.tok().lower == "and") && p.isTimeStart(1) {
+			if p.lenient && (p.tok().kind == tWord && (p.tok().lower == "und" || p.tok().lower == "et" || p.tok().lower == "and") || p.isSym(0, '&')) && p.isTimeStart(1) {
 				p.warn(p.tok().pos, "and", "“"+p.tok().word+"” written as “,”", "« "+p.tok().word+" » écrit « , »")
 				p.i++
 				continue
@@ -750,6 +804,9 @@ func (p *parser) parseWeekRange() (weekRange, *HoursError) {
 	if t.kind != tNum || t.num < 1 || t.num > 53 {
 		return weekRange{}, p.unexpected("a week number from 01 to 53", "un numéro de semaine de 01 à 53")
 	}
+	if err := p.twoDigits(t, "week"); err != nil {
+		return weekRange{}, err
+	}
 	w := weekRange{from: t.num}
 	p.i++
 	if p.isSym(0, '-') {
@@ -757,6 +814,9 @@ func (p *parser) parseWeekRange() (weekRange, *HoursError) {
 		if n.kind != tNum || n.num < 1 || n.num > 53 {
 			p.i++
 			return w, p.unexpected("a week number from 01 to 53", "un numéro de semaine de 01 à 53")
+		}
+		if err := p.twoDigits(n, "week"); err != nil {
+			return w, err
 		}
 		w.to = n.num
 		p.i += 2
@@ -806,8 +866,8 @@ func (p *parser) parseDate(withYear int) (mdate, *HoursError) {
 		d.month = m
 		p.i++
 		if n := p.tok(); n.kind == tNum && n.ndig <= 2 && !p.isColonTime(0) && !p.lenientTimeAfter() {
-			if n.num < 1 || n.num > 31 {
-				return d, herr(n.pos, "bad_day", "day of the month must be from 01 to 31", "le jour du mois doit être entre 01 et 31")
+			if err := p.checkDay(n, m); err != nil {
+				return d, err
 			}
 			d.day = n.num
 			p.i++
@@ -840,17 +900,33 @@ func (p *parser) parseDateRange() (dateRange, *HoursError) {
 	switch {
 	case n.kind == tNum && n.ndig <= 2 && !p.isColonTime(1) && from.day > 0 && !from.easter:
 		// "Jan 01-15"
-		if n.num < 1 || n.num > 31 {
-			return r, herr(n.pos, "bad_day", "day of the month must be from 01 to 31", "le jour du mois doit être entre 01 et 31")
+		p.i++
+		if err := p.checkDay(n, from.month); err != nil {
+			return r, err
 		}
-		p.i += 2
+		p.i++
 		r.to = mdate{year: from.year, month: from.month, day: n.num}
 		r.hasTo = true
 	case p.isDateStart(1):
 		p.i++
+		toPos := p.tok().pos
 		to, err := p.parseDate(0)
 		if err != nil {
 			return r, err
+		}
+		fromWhole := !from.easter && from.day == 0
+		toWhole := !to.easter && to.day == 0
+		if fromWhole != toWhole {
+			if !p.lenient {
+				return r, herr(toPos, "mixed_range", "a range goes from a month to a month, or from a day to a day (Apr 01-Nov 15, Apr-Nov)", "une plage va d’un mois à un mois, ou d’un jour à un jour (Apr 01-Nov 15, Apr-Nov)")
+			}
+			p.warn(toPos, "mixed_range", "range between a month and a day read from the first to the last day", "plage entre un mois et un jour lue du premier au dernier jour")
+			if fromWhole {
+				from.day = 1
+				r.from = from
+			} else {
+				to.day = maxDay[to.month]
+			}
 		}
 		if to.year == 0 && from.year != 0 {
 			to.year = from.year
@@ -1024,7 +1100,7 @@ func (p *parser) parseTimeSpan() (timeSpan, *HoursError) {
 		}
 	}
 	if dash && p.lenient {
-		if n := p.peek(1); n.kind == tEOF || n.kind == tSym && (n.sym == ',' || n.sym == ';' || n.sym == '|') {
+		if n := p.peek(1); n.kind == tEOF || n.kind == tSym && (n.sym == ',' || n.sym == ';' || n.sym == symFallback) {
 			p.warn(p.tok().pos, "open_end", "a time range without an end written as an open end “+”", "une plage sans fin écrite comme une fin ouverte « + »")
 			p.i++
 			ts.openEnd = true
@@ -1123,7 +1199,10 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 			return tpoint{}, p.unexpected("an offset hh:mm", "un décalage hh:mm")
 		}
 		m := p.peek(2)
-		if h.num > 23 || m.num > 59 {
+		if err := p.twoDigits(h, "offset"); err != nil {
+			return tpoint{}, err
+		}
+		if h.num > 23 || m.num > 59 || m.ndig != 2 {
 			return tpoint{}, herr(h.pos, "bad_offset", "bad offset", "décalage invalide")
 		}
 		p.i += 3
@@ -1228,4 +1307,33 @@ func (p *parser) lenientTimeAfter() bool {
 		return true
 	}
 	return n.kind == tWord && !n.space && (n.lower == "h" || n.lower == "am" || n.lower == "pm")
+}
+
+var maxDay = [...]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// checkDay validates a day of month m: two digits, and a day the month has.
+func (p *parser) checkDay(n *token, m int) *HoursError {
+	if n.num < 1 || n.num > maxDay[m] {
+		return herr(n.pos, "bad_day", "this month has no day "+itoa(n.num), "ce mois n’a pas de jour "+itoa(n.num))
+	}
+	if n.ndig != 2 {
+		if !p.lenient {
+			return herr(n.pos, "bad_day", "a day of the month has two digits (01, not 1)", "un jour du mois s’écrit avec deux chiffres (01 et non 1)")
+		}
+		p.warn(n.pos, "single_digit_day", "day of the month written with two digits", "jour du mois écrit avec deux chiffres")
+	}
+	return nil
+}
+
+// twoDigits enforces the two-digit form of week numbers and offsets; lenient
+// mode repairs it.
+func (p *parser) twoDigits(n *token, what string) *HoursError {
+	if n.ndig == 2 {
+		return nil
+	}
+	if p.lenient && n.ndig == 1 {
+		p.warn(n.pos, "single_digit_"+what, "number written with two digits", "nombre écrit avec deux chiffres")
+		return nil
+	}
+	return herr(n.pos, "two_digits", "this number is written with two digits (01, not 1)", "ce nombre s’écrit avec deux chiffres (01 et non 1)")
 }
