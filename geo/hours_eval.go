@@ -37,57 +37,47 @@ type seg struct {
 	cm   string
 }
 
-const maxSegs = 64
+const maxSegs = 48
 
 type sched struct {
 	n    int
 	segs [maxSegs]seg
 }
 
-// paint sets [s, e) to st/cm, replacing what was there.
+// paint sets [s, e) to st/cm, replacing what was there. It works in
+// place: segments are sorted and disjoint.
 func (d *sched) paint(s, e int, st uint8, cm string) {
 	if e <= s {
 		return
 	}
-	var out [maxSegs]seg
-	n := 0
-	inserted := false
-	for i := 0; i < d.n; i++ {
-		g := d.segs[i]
-		if g.e <= s || g.s >= e {
-			if !inserted && g.s >= e {
-				if n < maxSegs {
-					out[n] = seg{s, e, st, cm}
-					n++
-				}
-				inserted = true
-			}
-			if n < maxSegs {
-				out[n] = g
-				n++
-			}
-			continue
-		}
-		if g.s < s && n < maxSegs {
-			out[n] = seg{g.s, s, g.st, g.cm}
-			n++
-		}
-		if !inserted && n < maxSegs {
-			out[n] = seg{s, e, st, cm}
-			n++
-			inserted = true
-		}
-		if g.e > e && n < maxSegs {
-			out[n] = seg{e, g.e, g.st, g.cm}
-			n++
-		}
+	i := 0
+	for i < d.n && d.segs[i].e <= s {
+		i++
 	}
-	if !inserted && n < maxSegs {
-		out[n] = seg{s, e, st, cm}
-		n++
+	j := i
+	for j < d.n && d.segs[j].s < e {
+		j++
 	}
-	d.segs = out
-	d.n = n
+	// segments i..j-1 overlap [s, e)
+	var repl [3]seg
+	k := 0
+	if i < j && d.segs[i].s < s {
+		repl[k] = seg{d.segs[i].s, s, d.segs[i].st, d.segs[i].cm}
+		k++
+	}
+	repl[k] = seg{s, e, st, cm}
+	k++
+	if i < j && d.segs[j-1].e > e {
+		repl[k] = seg{e, d.segs[j-1].e, d.segs[j-1].st, d.segs[j-1].cm}
+		k++
+	}
+	newN := d.n - (j - i) + k
+	if newN > maxSegs {
+		return // more than maxSegs pieces in a day: ignore the excess
+	}
+	copy(d.segs[i+k:newN], d.segs[j:d.n])
+	copy(d.segs[i:i+k], repl[:k])
+	d.n = newN
 }
 
 // fillGaps paints [s, e) only where nothing is painted yet.
@@ -146,7 +136,7 @@ func daysIn(y, m int) int {
 // evaluator holds what one evaluation needs; it lives on the stack.
 type evaluator struct {
 	h   *Hours
-	ctx *HoursContext
+	ctx HoursContext
 	loc *time.Location
 }
 
@@ -363,12 +353,35 @@ func openEndGuess(start int) int {
 	return (start/1440 + 1) * 1440
 }
 
-// spans calls f for each time span of r on day dd, in minutes after local
+// how emit writes a span into a schedule
+const (
+	paintOwn   = iota // the day's own spans, clipped to the day
+	paintSpill        // the previous day's spans past midnight
+	paintGaps         // fallback rules: only where nothing is painted
+	paintFull         // for display: the day's spans, not clipped
+)
+
+func emit(d *sched, mode int, s, e int, st uint8, cm string) {
+	switch mode {
+	case paintOwn:
+		d.paint(max(s, 0), min(e, 1440), st, cm)
+	case paintSpill:
+		if e > 1440 {
+			d.paint(max(s-1440, 0), min(e-1440, 1440), st, cm)
+		}
+	case paintGaps:
+		d.fillGaps(max(s, 0), min(e, 1440), st, cm)
+	default:
+		d.paint(s, e, st, cm)
+	}
+}
+
+// spans writes each time span of r on day dd into d, in minutes after local
 // midnight of dd (the end may pass midnight, up to 48:00 and beyond for open
 // ends).
-func (ev *evaluator) spans(r *hrule, dd day, f func(s, e int, st uint8)) {
+func (ev *evaluator) spans(r *hrule, dd day, d *sched, mode int, cm string) {
 	if len(r.times) == 0 {
-		f(0, 1440, r.state)
+		emit(d, mode, 0, 1440, r.state, cm)
 		return
 	}
 	for _, t := range r.times {
@@ -393,16 +406,16 @@ func (ev *evaluator) spans(r *hrule, dd day, f func(s, e int, st uint8)) {
 			if e <= s {
 				e += 1440
 			}
-			f(s, e, r.state)
+			emit(d, mode, s, e, r.state, cm)
 			if t.openEnd && r.state == stOpen {
-				f(e, openEndGuess(e), stUnknown)
+				emit(d, mode, e, openEndGuess(e), stUnknown, cm)
 			}
 		} else if t.openEnd {
 			st := r.state
 			if st == stOpen {
 				st = stUnknown
 			}
-			f(s, openEndGuess(s), st)
+			emit(d, mode, s, openEndGuess(s), st, cm)
 		}
 	}
 }
@@ -452,9 +465,7 @@ func (ev *evaluator) build(dd day, d *sched) {
 			if r.kind == kNormal {
 				d.clear()
 			}
-			ev.spans(r, dd, func(s, e int, st uint8) {
-				d.paint(max(s, 0), min(e, 1440), st, cm)
-			})
+			ev.spans(r, dd, d, paintOwn, cm)
 		}
 		if ruleCrossesMidnight(r) {
 			if !havePrev {
@@ -466,11 +477,7 @@ func (ev *evaluator) build(dd day, d *sched) {
 				if cm2 == "" {
 					cm2 = hn2
 				}
-				ev.spans(r, prev, func(s, e int, st uint8) {
-					if e > 1440 {
-						d.paint(max(s-1440, 0), min(e-1440, 1440), st, cm2)
-					}
-				})
+				ev.spans(r, prev, d, paintSpill, cm2)
 			}
 		}
 	}
@@ -490,9 +497,7 @@ func (ev *evaluator) build(dd day, d *sched) {
 		if cm == "" {
 			cm = hname
 		}
-		ev.spans(r, dd, func(s, e int, st uint8) {
-			d.fillGaps(max(s, 0), min(e, 1440), st, cm)
-		})
+		ev.spans(r, dd, d, paintGaps, cm)
 	}
 }
 
@@ -522,7 +527,7 @@ func (d *sched) at(minute int) (uint8, string) {
 // StateAt returns the state at instant t. It allocates nothing and takes
 // about a microsecond (more with sun events).
 func (h *Hours) StateAt(t time.Time, ctx HoursContext) HoursState {
-	ev := evaluator{h: h, ctx: &ctx, loc: ctx.location()}
+	ev := evaluator{h: h, ctx: ctx, loc: ctx.location()}
 	dd, minute := localDay(t.In(ev.loc))
 	var d sched
 	ev.build(dd, &d)
@@ -537,7 +542,7 @@ const maxScanDays = 3 * 366
 // NextChange returns the first instant after t at which the state or the
 // comment changes, and false when nothing changes within three years.
 func (h *Hours) NextChange(t time.Time, ctx HoursContext) (time.Time, bool) {
-	ev := evaluator{h: h, ctx: &ctx, loc: ctx.location()}
+	ev := evaluator{h: h, ctx: ctx, loc: ctx.location()}
 	lt := t.In(ev.loc)
 	dd, minute := localDay(lt)
 	var d sched
@@ -589,7 +594,7 @@ func (h *Hours) Intervals(from, to time.Time, ctx HoursContext) []HoursInterval 
 	if !to.After(from) {
 		return nil
 	}
-	ev := evaluator{h: h, ctx: &ctx, loc: ctx.location()}
+	ev := evaluator{h: h, ctx: ctx, loc: ctx.location()}
 	dd, _ := localDay(from.In(ev.loc))
 	var out []HoursInterval
 	add := func(s, e time.Time, st uint8, cm string) {

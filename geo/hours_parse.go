@@ -551,6 +551,7 @@ func (p *parser) parse() (*Hours, error) {
 		}
 		return nil, p.unexpected("“;”, “,” or the end", "« ; », « , » ou la fin")
 	}
+	h.rules = foldRules(h.rules)
 	for i := range h.rules {
 		r := &h.rules[i]
 		for _, t := range r.times {
@@ -1336,4 +1337,33 @@ func (p *parser) twoDigits(n *token, what string) *HoursError {
 		return nil
 	}
 	return herr(n.pos, "two_digits", "this number is written with two digits (01, not 1)", "ce nombre s’écrit avec deux chiffres (01 et non 1)")
+}
+
+// foldRules merges what the grammar itself would have merged had the value
+// been written canonically (lenient repairs can produce such sequences):
+// ", Fr" after a rule of weekdays only continues the weekday list, and a
+// time-only additional rule continues the times of the rule before it.
+func foldRules(rs []hrule) []hrule {
+	out := rs[:0]
+	for _, r := range rs {
+		if n := len(out); n > 0 && r.kind == kAdditional {
+			prev := &out[n-1]
+			bare := !prev.explicit && !prev.hasComm && !prev.always
+			if bare && len(prev.wdays) > 0 && len(prev.times) == 0 && len(prev.years) == 0 && len(prev.dates) == 0 && len(prev.weeks) == 0 &&
+				len(r.wdays) > 0 && len(r.years) == 0 && len(r.dates) == 0 && len(r.weeks) == 0 {
+				r.wdays = append(append([]wdTerm{}, prev.wdays...), r.wdays...)
+				r.kind = prev.kind
+				out[n-1] = r
+				continue
+			}
+			if bare && len(prev.times) > 0 && len(r.times) > 0 && !r.hasDaySelectors() && !r.always {
+				prev.times = append(prev.times, r.times...)
+				prev.state, prev.explicit, prev.modWord = r.state, r.explicit, r.modWord
+				prev.comment, prev.hasComm = r.comment, r.hasComm
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out
 }

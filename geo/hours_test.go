@@ -462,3 +462,45 @@ func FuzzParseHours(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseEvaluate parses each real value and evaluates it once: the
+// cost of reading hours fresh. Reported as values per second.
+func BenchmarkParseEvaluate(b *testing.B) {
+	values, _ := readHoursTSV(b, realHoursTSV)
+	paris, _ := time.LoadLocation("Europe/Paris")
+	ctx := HoursContext{Location: paris, Country: "FR", Lat: 48.85, Lon: 2.35}
+	at := time.Date(2025, 6, 3, 10, 0, 0, 0, paris)
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		v := values[i%len(values)]
+		h, err := ParseHours(v)
+		if err != nil {
+			continue
+		}
+		h.StateAt(at, ctx)
+		n++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "values/s")
+}
+
+// BenchmarkStateAtCached is the "open now" filter of a map view: the values
+// are parsed once (as the API caches *Hours per place), then only StateAt.
+func BenchmarkStateAtCached(b *testing.B) {
+	values, _ := readHoursTSV(b, realHoursTSV)
+	var hs []*Hours
+	for _, v := range values {
+		if h, err := ParseHours(v); err == nil {
+			hs = append(hs, h)
+		}
+	}
+	paris, _ := time.LoadLocation("Europe/Paris")
+	ctx := HoursContext{Location: paris, Country: "FR", Lat: 48.85, Lon: 2.35}
+	at := time.Date(2025, 6, 3, 10, 0, 0, 0, paris)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		hs[i%len(hs)].StateAt(at, ctx)
+	}
+}
