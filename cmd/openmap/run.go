@@ -32,6 +32,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"import":  {"import OSM extracts (.osm.pbf, .osm, .osm.bz2, .osm.gz) into the database", runImport},
 		"stats":   {"print counts of places in the database", runStats},
+		"update":  {"apply OSM diffs (osmChange) to the places in the database", runUpdate},
 		"version": {"print the version", runVersion},
 	}
 }
