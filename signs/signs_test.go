@@ -62,3 +62,14 @@ func TestLook(t *testing.T) {
 		writePNGs(t, render(t, sampleNeighbour(l), Options{A4, l, fixedNow}), dir, "neighbour-A4-"+string(l))
 	}
 }
+
+func TestLookArea(t *testing.T) {
+	a := helsinkiArea(t, 500)
+	n := 0
+	for _, g := range a.Groups {
+		n += len(g.Places)
+	}
+	t.Logf("%d places in %d groups", n, len(a.Groups))
+	dir := artifactDir(t)
+	writePNGs(t, render(t, a, Options{A4, French, fixedNow}), dir, "area-A4-fr")
+}

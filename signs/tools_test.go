@@ -94,8 +94,8 @@ func qrTexts(t testing.TB, png string) []string {
 // bboxPage is pdftotext -bbox output: pages with their words' boxes, in
 // points, origin top left.
 type bboxPage struct {
-	Width  float64   `xml:"width,attr"`
-	Height float64   `xml:"height,attr"`
+	Width  float64    `xml:"width,attr"`
+	Height float64    `xml:"height,attr"`
 	Words  []bboxWord `xml:"word"`
 }
 
