@@ -12,6 +12,7 @@ type block struct {
 	x, w  float64 // the column of lines (label sits left of x)
 	lx    float64 // the label's x
 	labSt style
+	keep  bool // a heading: dropped if the block after it is
 }
 
 func (b block) height() float64 { return b.gap + float64(len(b.lines))*lh(b.st.pt) }
@@ -45,11 +46,14 @@ func (p *page) flow(build func(k float64) []block, ks []float64, avail float64) 
 			continue
 		}
 		n := int((avail - used - b.gap) / lh(b.st.pt))
-		if n >= 1 {
+		if n >= 1 && !b.keep {
 			b.lines = p.truncate(b.lines, n, b.st, b.w)
 			out = append(out, b)
 		}
 		break
+	}
+	for len(out) > 0 && out[len(out)-1].keep {
+		out = out[:len(out)-1]
 	}
 	return out
 }

@@ -56,9 +56,14 @@ func newPage(opts Options, title string) (*page, error) {
 	pdf.SetCreator("openmap signs", false)
 	pdf.SetTitle(title, true)
 	pdf.SetLang(string(opts.Lang))
-	pdf.AddUTF8FontFromBytes(sans, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(sans, "B", gobold.TTF)
-	pdf.AddUTF8FontFromBytes(mono, "", gomono.TTF)
+	// fpdf 0.9.0 writes into the font bytes it is given while subsetting
+	// (getMetrics appends to a slice of them, for glyphs past the hmtx
+	// metrics, as in Go Mono): each document gets its own copy, or the
+	// shared gofont slices would be corrupted, raced on and make the output
+	// change from one run to the next.
+	pdf.AddUTF8FontFromBytes(sans, "", bytes.Clone(goregular.TTF))
+	pdf.AddUTF8FontFromBytes(sans, "B", bytes.Clone(gobold.TTF))
+	pdf.AddUTF8FontFromBytes(mono, "", bytes.Clone(gomono.TTF))
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetCellMargin(0)
 	s := math.Min(w/210, h/297)

@@ -124,7 +124,7 @@ func (p *page) shop(s Shop, qr [][]bool, when string) {
 		head := style{sans, true, 15 * z, black}
 		row := style{sans, false, 13 * z, black}
 		dayW := 42 * z
-		bs = append(bs, col(block{gap: 6 * z, lines: []string{msgHours.in(l)}, st: head}))
+		bs = append(bs, col(block{gap: 6 * z, lines: []string{msgHours.in(l)}, st: head, keep: true}))
 		if len(s.Week) == 0 {
 			bs = append(bs, col(block{gap: 1 * z, lines: []string{msgNoHours.in(l)}, st: style{sans, false, 13 * z, grey}}))
 		}
@@ -162,12 +162,12 @@ func (p *page) shop(s Shop, qr [][]bool, when string) {
 				align: "L", lx: m, x: m + 62*z, w: cw - 62*z, labSt: style{sans, true, row.pt, black}})
 		}
 		if len(svc) > 0 {
-			bs = append(bs, col(block{gap: 6 * z, lines: []string{msgServices.in(l)}, st: head}))
+			bs = append(bs, col(block{gap: 6 * z, lines: []string{msgServices.in(l)}, st: head, keep: true}))
 			bs = append(bs, svc...)
 		}
 		if r := p.clean(s.Remark, true); r != "" {
 			rst := style{sans, false, 13 * z, black}
-			bs = append(bs, col(block{gap: 6 * z, lines: []string{msgRemark.in(l)}, st: head}))
+			bs = append(bs, col(block{gap: 6 * z, lines: []string{msgRemark.in(l)}, st: head, keep: true}))
 			bs = append(bs, col(block{gap: 1 * z, lines: p.wrap(r, rst, cw), st: rst}))
 		}
 		return bs

@@ -3,6 +3,7 @@ package signs
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -136,12 +137,22 @@ func checkInside(t testing.TB, pdf []byte, inset float64) {
 	if len(pages) == 0 {
 		t.Fatal("pdftotext -bbox found no page")
 	}
+	for _, o := range outside(pages, inset) {
+		t.Error(o)
+	}
+}
+
+// outside lists the words that are not at least inset points inside their
+// page.
+func outside(pages []bboxPage, inset float64) []string {
+	var out []string
 	for i, pg := range pages {
 		for _, w := range pg.Words {
 			if w.XMin < inset || w.YMin < inset || w.XMax > pg.Width-inset || w.YMax > pg.Height-inset {
-				t.Errorf("page %d (%.0f×%.0f pt): word %q at [%.1f,%.1f]-[%.1f,%.1f] is outside the printable area",
-					i+1, pg.Width, pg.Height, w.Text, w.XMin, w.YMin, w.XMax, w.YMax)
+				out = append(out, fmt.Sprintf("page %d (%.0f×%.0f pt): word %q at [%.1f,%.1f]-[%.1f,%.1f] is outside the printable area",
+					i+1, pg.Width, pg.Height, w.Text, w.XMin, w.YMin, w.XMax, w.YMax))
 			}
 		}
 	}
+	return out
 }
