@@ -39,11 +39,13 @@ func DefaultPadHosts() []PadHost {
 }
 
 // ParsePadHosts reads a host list in the format of pads.json:
-// {"hosts": [{"name", "base_url", "operator"}]}. Every base URL must be
+// {"comment": "…", "hosts": [{"name", "base_url", "operator"}]}; unknown
+// fields are refused, so a typo does not go unnoticed. Every base URL must be
 // http(s) and is given a trailing "/" if it has none.
 func ParsePadHosts(r io.Reader) ([]PadHost, error) {
 	var doc struct {
-		Hosts []PadHost `json:"hosts"`
+		Comment string    `json:"comment"` // for people editing the file
+		Hosts   []PadHost `json:"hosts"`
 	}
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
