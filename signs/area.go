@@ -159,11 +159,16 @@ func (p *page) area(a Area, mapQR, padQR [][]bool, when string) {
 			nl = []string{"?"}
 		}
 		bs := []block{{gap: 1.8 * k, label: distance(pl.Distance, l), lines: nl, st: nameSt, align: "L", w: colW - distW, labSt: distSt}}
-		info, _ := statusOf(pl.Status)
-		line := info.smallIn(l)
-		if ad := p.clean(pl.Address, false); ad != "" {
-			line += " · " + ad
+		// "Status unknown" on every line would be noise: say only what is known.
+		var parts []string
+		if pl.Status != StatusUnknown && pl.Status != "" {
+			info, _ := statusOf(pl.Status)
+			parts = append(parts, info.smallIn(l))
 		}
+		if ad := p.clean(pl.Address, false); ad != "" {
+			parts = append(parts, ad)
+		}
+		line := strings.Join(parts, " · ")
 		_, il := p.fit(line, infoSt, infoSt.pt, colW, 2)
 		bs = append(bs, block{lines: il, st: infoSt, align: "L", w: colW})
 		if h := p.clean(pl.HoursText, false); h != "" {
