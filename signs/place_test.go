@@ -26,7 +26,7 @@ func TestShopOf(t *testing.T) {
 		ID: geo.PlaceID{Type: geo.Node, ID: 7}, Name: "Chez Léa",
 		Address:      geo.Address{HouseNumber: "3", Street: "rue Grimaldi", Postcode: "98000", City: "Monaco"},
 		OpeningHours: "Mo-Sa 08:00-19:00", Tags: map[string]string{"shop": "bakery", "takeaway": "yes", "delivery": "no"},
-		State:        geo.Active,
+		State: geo.Active,
 	}
 	if c := cats.Classify(p.Tags); c.OK() {
 		p.Category, p.Subcategory = c.Category, c.Subcategory

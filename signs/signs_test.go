@@ -540,3 +540,52 @@ func TestOutsideCanFail(t *testing.T) {
 		t.Errorf("outside = %q, want one report for the overflowing word", got)
 	}
 }
+
+// TestRenderConcurrent renders posters from several goroutines; with -race
+// it catches any state shared between renderings (fpdf once wrote into the
+// shared font bytes).
+func TestRenderConcurrent(t *testing.T) {
+	want := render(t, sampleShop(French), Options{A4, French, fixedNow})
+	done := make(chan []byte)
+	for i := 0; i < 4; i++ {
+		go func() {
+			var buf bytes.Buffer
+			if err := Render(&buf, sampleShop(French), Options{A4, French, fixedNow}); err != nil {
+				t.Error(err)
+			}
+			done <- buf.Bytes()
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if got := <-done; !bytes.Equal(got, want) {
+			t.Error("a concurrent rendering differs")
+		}
+	}
+}
+
+func BenchmarkNeighbourPoster(b *testing.B) {
+	n := sampleNeighbour(French)
+	opts := Options{A4, French, fixedNow}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := Render(&buf, n, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAreaSheetHelsinki prints the 500 m sheet of a dense city centre
+// (over 500 places, many pages).
+func BenchmarkAreaSheetHelsinki(b *testing.B) {
+	a := helsinkiArea(b, 500)
+	opts := Options{A4, French, fixedNow}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := Render(&buf, a, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
+}
