@@ -40,7 +40,11 @@ func sampleShop(l Lang) Shop {
 		days = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 		s.Kind, s.Notes, s.Remark = "Bakery", []string{"Closed on Friday 25 December (Christmas)"}, "Masks required inside."
 	}
-	hours := []string{"fermé", "7:00–13:00, 15:30–19:30", "7:00–13:00, 15:30–19:30", "7:00–13:00, 15:30–19:30", "7:00–13:00, 15:30–19:30", "7:00–19:30", "7:00–12:30"}
+	closed := "fermé"
+	if l == English {
+		closed = "closed"
+	}
+	hours := []string{closed, "7:00–13:00, 15:30–19:30", "7:00–13:00, 15:30–19:30", "7:00–13:00, 15:30–19:30", "7:00–13:00, 15:30–19:30", "7:00–19:30", "7:00–12:30"}
 	for i, d := range days {
 		s.Week = append(s.Week, DayLine{Day: d, Text: hours[i]})
 	}
@@ -111,7 +115,7 @@ func TestRenderTexts(t *testing.T) {
 			"Scannez pour voir ou mettre à jour ces informations", "openmap.example.org/place/node/1234567890",
 			"Imprimé le 1er décembre 2026", "© OpenStreetMap contributors (ODbL)"}},
 		{"shop en", sampleShop(English), English, []string{
-			"ADAPTED HOURS", "Bakery", "Opening hours", "Monday fermé", "Services", "Delivery no", "Takeaway yes", "Order pickup yes",
+			"ADAPTED HOURS", "Bakery", "Opening hours", "Monday closed", "Services", "Delivery no", "Takeaway yes", "Order pickup yes",
 			"Remark", "Masks required inside.", "Scan to see or update this information", "Printed on 1 December 2026",
 			"© OpenStreetMap contributors (ODbL)"}},
 		{"neighbour fr", sampleNeighbour(French), French, []string{
@@ -471,8 +475,8 @@ func TestHelsinkiPaginates(t *testing.T) {
 				t.Logf("note: %d distance labels for %d places (pdftotext may join columns)", n, places)
 			}
 			if z == A4 {
-				pngs := writePNGs(t, pdf, artifactDir(t), "helsinki-A4-fr")
-				if got := qrTexts(t, pngs[0]); !sameSet(got, []string{a.MapURL, a.PadURL}) {
+				png := writeFirstPNG(t, pdf, artifactDir(t), "helsinki-A4-fr")
+				if got := qrTexts(t, png); !sameSet(got, []string{a.MapURL, a.PadURL}) {
 					t.Errorf("first page QR codes = %q", got)
 				}
 			}

@@ -59,13 +59,27 @@ func pdfText(t testing.TB, pdf []byte) string {
 // returns the files.
 func writePNGs(t testing.TB, pdf []byte, dir, name string) []string {
 	t.Helper()
+	return rasterise(t, pdf, dir, name)
+}
+
+// writeFirstPNG rasterises only the first page.
+func writeFirstPNG(t testing.TB, pdf []byte, dir, name string) string {
+	t.Helper()
+	return rasterise(t, pdf, dir, name, "-f", "1", "-l", "1")[0]
+}
+
+func rasterise(t testing.TB, pdf []byte, dir, name string, opts ...string) []string {
+	t.Helper()
 	needTool(t, "pdftoppm")
 	pdfPath := filepath.Join(dir, name+".pdf")
 	if err := os.WriteFile(pdfPath, pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	prefix := filepath.Join(dir, name)
-	run(t, nil, "pdftoppm", "-r", "150", "-png", pdfPath, prefix)
+	for _, old := range must(filepath.Glob(prefix + "-*.png")) {
+		os.Remove(old)
+	}
+	run(t, nil, "pdftoppm", append(append([]string{"-r", "150", "-png"}, opts...), pdfPath, prefix)...)
 	files, err := filepath.Glob(prefix + "-*.png")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("pdftoppm made no PNG for %s: %v", name, err)
@@ -155,4 +169,11 @@ func outside(pages []bboxPage, inset float64) []string {
 		}
 	}
 	return out
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -128,7 +128,8 @@ func (p padFlags) resolve(required bool) (link, operator string, err error) {
 	hosts := signs.DefaultPadHosts()
 	switch {
 	case *p.host != "":
-		hosts, err = signs.ParsePadHosts(strings.NewReader(fmt.Sprintf(`{"hosts":[{"name":"default","base_url":%q}]}`, *p.host)))
+		// NewPadURL checks the base URL is http(s).
+		hosts = []signs.PadHost{{Name: "default", BaseURL: *p.host}}
 	case *p.hosts != "":
 		var f *os.File
 		if f, err = os.Open(*p.hosts); err == nil {
