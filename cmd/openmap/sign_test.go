@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -26,13 +24,6 @@ func pdfToText(t *testing.T, path string) string {
 		t.Fatalf("pdftotext %s: %v", path, err)
 	}
 	return strings.Join(strings.Fields(string(out)), " ")
-}
-
-func runCmd(t *testing.T, getenv map[string]string, args ...string) (stdout, stderr string, err error) {
-	t.Helper()
-	var o, e bytes.Buffer
-	err = run(context.Background(), args, func(k string) string { return getenv[k] }, strings.NewReader(""), &o, &e)
-	return o.String(), e.String(), err
 }
 
 func TestSignNeighbour(t *testing.T) {
@@ -101,19 +92,12 @@ func TestSignErrors(t *testing.T) {
 	}
 }
 
-// monacoDB imports the Monaco extract (shared data, © OpenStreetMap
+// monacoDB imports the project's demo extract (testdata, © OpenStreetMap
 // contributors, ODbL) into a fresh database.
 func monacoDB(t *testing.T) string {
 	t.Helper()
-	pbf := filepath.Join("..", "..", "..", "shared", "data", "osm", "monaco-and-french-border-2016-03-04.osm.pbf")
-	if _, err := os.Stat(pbf); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skipf("shared data missing: %v", err)
-	}
 	db := filepath.Join(t.TempDir(), "monaco.db")
-	if _, _, err := runCmd(t, nil, "import", "--quiet", "--db", db, pbf); err != nil {
+	if _, _, err := runCmd(t, nil, "import", "--quiet", "--db", db, demo); err != nil {
 		t.Fatalf("import: %v", err)
 	}
 	return db
