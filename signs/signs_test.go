@@ -297,6 +297,9 @@ func TestEverySizeAndLang(t *testing.T) {
 						}
 					}
 					checkInside(t, pdf, 3/ptToMM)
+					for _, o := range overlaps(pages) {
+						t.Error(o)
+					}
 					// Long words are cut at the edge, so compare without spaces.
 					text := strings.ReplaceAll(flat(pdfText(t, pdf)), " ", "")
 					if want := strings.ReplaceAll(d.title, " ", ""); !strings.Contains(text, want) {
@@ -457,6 +460,9 @@ func TestHelsinkiPaginates(t *testing.T) {
 				t.Fatalf("%d places on %d pages; want a sheet that paginates", places, len(pages))
 			}
 			checkInside(t, pdf, 3/ptToMM)
+			for _, o := range overlaps(pages) {
+				t.Error(o)
+			}
 			for i, pg := range pages {
 				var words []string
 				for _, w := range pg.Words {
@@ -527,8 +533,9 @@ func TestFontsUntouched(t *testing.T) {
 	}
 }
 
-// TestOutsideCanFail shows the overflow check is not blind: a word drawn
-// past the right edge of an A4 page with plain fpdf is reported.
+// TestOutsideCanFail shows the layout checks are not blind: a word drawn
+// past the right edge of an A4 page with plain fpdf is reported, and so are
+// two words printed over each other.
 func TestOutsideCanFail(t *testing.T) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.AddPage()
@@ -542,6 +549,20 @@ func TestOutsideCanFail(t *testing.T) {
 	got := outside(pdfBoxes(t, buf.Bytes()), 3/ptToMM)
 	if len(got) != 1 || !strings.Contains(got[0], "overfl") {
 		t.Errorf("outside = %q, want one report for the overflowing word", got)
+	}
+
+	pdf = fpdf.New("P", "mm", "A4", "")
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "", 12)
+	pdf.Text(20, 20, "under")
+	pdf.Text(22, 21, "over")
+	pdf.Text(20, 40, "alone")
+	buf.Reset()
+	if err := pdf.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if got := overlaps(pdfBoxes(t, buf.Bytes())); len(got) != 1 || !strings.Contains(got[0], "under") {
+		t.Errorf("overlaps = %q, want one report for under/over", got)
 	}
 }
 

@@ -177,3 +177,29 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// overlaps lists pairs of words whose boxes overlap on a page: text printed
+// over other text, which nobody can read. Boxes are shrunk by a fifth of
+// their height first, since lines that merely touch are fine.
+func overlaps(pages []bboxPage) []string {
+	var out []string
+	for i, pg := range pages {
+		ws := pg.Words
+		for a := range ws {
+			for b := a + 1; b < len(ws); b++ {
+				if boxOverlap(ws[a], ws[b]) {
+					out = append(out, fmt.Sprintf("page %d: %q [%.1f,%.1f]-[%.1f,%.1f] overlaps %q [%.1f,%.1f]-[%.1f,%.1f]",
+						i+1, ws[a].Text, ws[a].XMin, ws[a].YMin, ws[a].XMax, ws[a].YMax, ws[b].Text, ws[b].XMin, ws[b].YMin, ws[b].XMax, ws[b].YMax))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func boxOverlap(a, b bboxWord) bool {
+	ia := (a.YMax - a.YMin) / 5
+	ib := (b.YMax - b.YMin) / 5
+	return a.XMin+ia < b.XMax-ib && b.XMin+ib < a.XMax-ia &&
+		a.YMin+ia < b.YMax-ib && b.YMin+ib < a.YMax-ia
+}
