@@ -475,10 +475,18 @@ func TestHelsinkiPaginates(t *testing.T) {
 					}
 				}
 			}
-			// Every place printed exactly once: count distance labels "NNN m".
-			text := pdfText(t, pdf)
-			if n := strings.Count(text, " m\n") + strings.Count(text, " km\n"); n < places {
-				t.Logf("note: %d distance labels for %d places (pdftotext may join columns)", n, places)
+			// Every place printed exactly once: one distance label ("128 m",
+			// "1,2 km") per place, plus the radius in the first page's header.
+			units := 0
+			for _, pg := range pages {
+				for _, w := range pg.Words {
+					if w.Text == "m" || w.Text == "km" {
+						units++
+					}
+				}
+			}
+			if units-1 != places {
+				t.Errorf("%d distance labels for %d places", units-1, places)
 			}
 			if z == A4 {
 				png := writeFirstPNG(t, pdf, artifactDir(t), "helsinki-A4-fr")
