@@ -58,7 +58,7 @@ func (a Area) check() error {
 		return fmt.Errorf("%w: area sheet", ErrTitle)
 	}
 	if math.IsNaN(a.Lat) || math.IsNaN(a.Lon) || math.Abs(a.Lat) > 90 || math.Abs(a.Lon) > 180 {
-		return fmt.Errorf("signs: area centre %v, %v out of range", a.Lat, a.Lon)
+		return fmt.Errorf("%w: %v, %v", ErrCenter, a.Lat, a.Lon)
 	}
 	if err := checkHTTP(a.MapURL, ErrURL); err != nil {
 		return err

@@ -29,6 +29,8 @@ var (
 	ErrDoc = errors.New("signs: unknown poster type")
 	// ErrNoPadHost is a pad request with an empty host list.
 	ErrNoPadHost = errors.New("signs: no pad host")
+	// ErrCenter is an area centre outside (-90..90, -180..180) degrees.
+	ErrCenter = errors.New("signs: area centre out of range")
 	// ErrTooLong is a text too long to be encoded in a QR code.
 	ErrTooLong = errors.New("signs: text too long for a QR code")
 )

@@ -18,8 +18,9 @@ const ContentType = "application/pdf"
 // one or more pages (Area). It validates doc and opts first and renders into
 // memory, so on error nothing has been written to w; errors wrap the
 // sentinels ErrSize, ErrLang, ErrTitle, ErrURL, ErrPadURL, ErrStatus,
-// ErrTooLong or ErrDoc. The same doc and opts (with a fixed opts.Now) give
-// the same bytes.
+// ErrCenter, ErrTooLong or ErrDoc. The same doc and opts (with a fixed
+// opts.Now) give the same bytes. A shop poster takes about 15 ms
+// (BenchmarkShopPoster).
 func Render(w io.Writer, doc Poster, opts Options) error {
 	opts, err := opts.check()
 	if err != nil {

@@ -345,6 +345,7 @@ func TestRenderErrors(t *testing.T) {
 		{"neighbour no pad", withN(func(n *Neighbour) { n.PadURL = "" }), ok, ErrPadURL},
 		{"neighbour pad without host", withN(func(n *Neighbour) { n.PadURL = "https:///p/x" }), ok, ErrPadURL},
 		{"area empty title", withA(func(a *Area) { a.Title = "" }), ok, ErrTitle},
+		{"area centre", withA(func(a *Area) { a.Lat = 91 }), ok, ErrCenter},
 		{"area map url", withA(func(a *Area) { a.MapURL = "data:text/html,x" }), ok, ErrURL},
 		{"area pad url", withA(func(a *Area) { a.PadURL = "mailto:a@b.c" }), ok, ErrPadURL},
 		{"area place status", withA(func(a *Area) {

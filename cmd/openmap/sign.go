@@ -83,7 +83,7 @@ func (p posterFlags) write(doc signs.Poster, opts signs.Options, s streams) erro
 	var buf bytes.Buffer
 	if err := signs.Render(&buf, doc, opts); err != nil {
 		if errors.Is(err, signs.ErrTitle) || errors.Is(err, signs.ErrURL) || errors.Is(err, signs.ErrPadURL) ||
-			errors.Is(err, signs.ErrTooLong) || errors.Is(err, signs.ErrStatus) {
+			errors.Is(err, signs.ErrTooLong) || errors.Is(err, signs.ErrStatus) || errors.Is(err, signs.ErrCenter) {
 			return fmt.Errorf("%w: sign: %w", errUsage, err)
 		}
 		return fmt.Errorf("sign: %w", err)
