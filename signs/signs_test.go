@@ -190,6 +190,8 @@ func TestQRCodes(t *testing.T) {
 		{"neighbour", sampleNeighbour(French), A4, []string{"https://pad.chapril.org/p/k3mzq8rwta"}},
 		{"neighbour-long", longNeighbour(), A5, []string{"https://pad.chapril.org/p/k3mzq8rwta"}},
 		{"area", sampleArea(French), A4, []string{"https://openmap.example.org/#17/43.74020/7.42110", "https://pad.chapril.org/p/k3mzq8rwta"}},
+		{"area-A5", sampleArea(English), A5, []string{"https://openmap.example.org/#17/43.74020/7.42110", "https://pad.chapril.org/p/k3mzq8rwta"}},
+		{"area-long-Letter", longArea(), Letter, []string{"https://openmap.example.org/#17/43.74020/7.42110", "https://pad.chapril.org/p/k3mzq8rwta"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
