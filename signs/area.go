@@ -81,7 +81,6 @@ func (a Area) check() error {
 // areaItem is one unit of the sheet's flow: a category heading or a place.
 type areaItem struct {
 	heading string // category, for a heading item
-	cont    bool   // a heading repeated at the top of a column
 	bs      []block
 	h       float64
 }
@@ -151,7 +150,7 @@ func (p *page) area(a Area, mapQR, padQR [][]bool, when string) {
 		}
 		_, ls := p.fit(p.clean(cat, false), headSt, headSt.pt, colW-3*k, 1)
 		b := block{gap: 2.5 * k, lines: ls, st: headSt, align: "L", w: colW - 3*k}
-		return areaItem{heading: cat, cont: cont, bs: []block{b}, h: b.height() + 1.5*k}
+		return areaItem{heading: cat, bs: []block{b}, h: b.height() + 1.5*k}
 	}
 	place := func(pl AreaPlace) areaItem {
 		_, nl := p.fit(p.clean(pl.Name, false), nameSt, nameSt.pt, colW-distW, 2)
@@ -270,12 +269,10 @@ func (p *page) area(a Area, mapQR, padQR [][]bool, when string) {
 		for _, it := range f.items {
 			bs := make([]block, len(it.bs))
 			for i, b := range it.bs {
-				b.lx = x
-				b.x = x
+				b.lx, b.x = x, x
 				if b.label != "" {
-					b.x = x + distW
-					// The distance sits at the right: swap columns.
-					b.lx, b.x = x+colW-distW, x
+					// The distance label sits at the right of the name.
+					b.lx = x + colW - distW
 				}
 				bs[i] = b
 			}
