@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"codeberg.org/openmap/openmap/geo"
 	"github.com/paulmach/orb"
@@ -51,16 +52,19 @@ func osmYesNo(tags map[string]string, key string) *bool {
 }
 
 // osmHours is the label of the week row that holds OSM's raw opening_hours
-// until the caller gives the week from the opening-hours engine.
+// when the engine cannot read them.
 var osmHours = msg{"d'après OSM", "from OSM"}
 
 // ShopOf fills a shop poster with what OpenStreetMap says of p: name, kind
-// (from cats, in lang), address, services (delivery, takeaway tags), the raw
-// opening_hours as one row, StatusGone for a place gone from OSM and
-// StatusUnknown otherwise. Callers that know more (residents' reports, the
-// opening-hours engine) overwrite Status, Week, Notes and Remark. placeURL is
-// the QR target, usually PlaceURL(base, p.ID).
-func ShopOf(p geo.Place, cats *geo.Categories, l Lang, placeURL string) Shop {
+// (from cats, in opts.Lang), address, services (delivery, takeaway tags),
+// the week from opts.Now's day evaluated by the opening-hours engine (in
+// opts.Now's location, holidays of the addr:country tag; the raw value as
+// one row if it cannot be read), StatusGone for a place gone from OSM and
+// StatusUnknown otherwise. Callers that know more (residents' reports)
+// overwrite Status, Week, Notes and Remark. placeURL is the QR target,
+// usually PlaceURL(base, p.ID).
+func ShopOf(p geo.Place, cats *geo.Categories, opts Options, placeURL string) Shop {
+	l := opts.Lang
 	s := Shop{
 		Name:     p.Name,
 		Kind:     kindOf(p, cats, l),
@@ -73,9 +77,21 @@ func ShopOf(p geo.Place, cats *geo.Categories, l Lang, placeURL string) Shop {
 	if p.State == geo.Gone {
 		s.Status = StatusGone
 	}
-	if h := strings.TrimSpace(p.OpeningHours); h != "" {
-		s.Week = []DayLine{{Day: osmHours.in(l), Text: h}}
+	raw := strings.TrimSpace(p.OpeningHours)
+	if raw == "" {
+		return s
 	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	h, _, err := geo.ParseHoursLenient(raw)
+	if err != nil {
+		s.Week = []DayLine{{Day: osmHours.in(l), Text: raw}}
+		return s
+	}
+	ctx := geo.HoursContext{Location: now.Location(), Country: strings.ToUpper(p.Tags["addr:country"]), Lat: p.Location[1], Lon: p.Location[0]}
+	s.Week = WeekOf(h, now, ctx, l)
 	return s
 }
 

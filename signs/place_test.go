@@ -1,7 +1,9 @@
 package signs
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"codeberg.org/openmap/openmap/geo"
 	"github.com/paulmach/orb"
@@ -31,7 +33,7 @@ func TestShopOf(t *testing.T) {
 	if c := cats.Classify(p.Tags); c.OK() {
 		p.Category, p.Subcategory = c.Category, c.Subcategory
 	}
-	s := ShopOf(p, cats, French, "https://o.org/place/node/7")
+	s := ShopOf(p, cats, Options{A4, French, fixedNow}, "https://o.org/place/node/7")
 	if s.Name != "Chez Léa" || s.Address != "3 rue Grimaldi, 98000 Monaco" || s.Status != StatusUnknown || s.URL != "https://o.org/place/node/7" {
 		t.Errorf("ShopOf = %+v", s)
 	}
@@ -41,11 +43,18 @@ func TestShopOf(t *testing.T) {
 	if s.Takeaway == nil || !*s.Takeaway || s.Delivery == nil || *s.Delivery || s.Pickup != nil {
 		t.Errorf("services %v %v %v", s.Takeaway, s.Delivery, s.Pickup)
 	}
-	if len(s.Week) != 1 || s.Week[0].Text != "Mo-Sa 08:00-19:00" {
-		t.Errorf("week = %+v", s.Week)
+	// fixedNow is Tuesday 1 December 2026.
+	want := []DayLine{{"mardi 1", "8:00–19:00"}, {"mercredi 2", "8:00–19:00"}, {"jeudi 3", "8:00–19:00"},
+		{"vendredi 4", "8:00–19:00"}, {"samedi 5", "8:00–19:00"}, {"dimanche 6", "fermé"}, {"lundi 7", "8:00–19:00"}}
+	if fmt.Sprint(s.Week) != fmt.Sprint(want) {
+		t.Errorf("week = %v\nwant %v", s.Week, want)
+	}
+	p.OpeningHours = "when the owner feels like it"
+	if w := ShopOf(p, cats, Options{A4, English, fixedNow}, "https://o.org/x").Week; len(w) != 1 || w[0].Day != "from OSM" || w[0].Text != p.OpeningHours {
+		t.Errorf("unreadable hours: week %v", w)
 	}
 	p.State = geo.Gone
-	if got := ShopOf(p, cats, English, "https://o.org/x").Status; got != StatusGone {
+	if got := ShopOf(p, cats, Options{A4, English, fixedNow}, "https://o.org/x").Status; got != StatusGone {
 		t.Errorf("gone place: status %q", got)
 	}
 }
@@ -88,5 +97,55 @@ func TestAreaOf(t *testing.T) {
 	}
 	if err := a.check(); err != nil {
 		t.Errorf("AreaOf made an invalid sheet: %v", err)
+	}
+}
+
+func TestWeekOf(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip(err)
+	}
+	monday := time.Date(2026, time.December, 21, 10, 0, 0, 0, paris)
+	tests := []struct {
+		name, hours string
+		lang        Lang
+		want        []string // the seven texts
+	}{
+		{"split days and holiday", "Mo-Fr 09:00-12:00,14:00-18:00; PH off", French, []string{
+			"9:00–12:00, 14:00–18:00", "9:00–12:00, 14:00–18:00", "9:00–12:00, 14:00–18:00", "9:00–12:00, 14:00–18:00",
+			"fermé (Noël)", "fermé", "fermé"}},
+		{"past midnight", "Fr-Sa 20:00-02:00", English, []string{
+			"closed", "closed", "closed", "closed", "20:00–2:00", "20:00–2:00", "closed"}},
+		// Monday's early hours are Sunday night's, whose evening is not shown.
+		{"night into the eighth day", "Su 22:00-01:00", English, []string{
+			"0:00–1:00", "closed", "closed", "closed", "closed", "closed", "22:00–1:00"}},
+		{"always", "24/7", English, []string{"0:00–24:00", "0:00–24:00", "0:00–24:00", "0:00–24:00", "0:00–24:00", "0:00–24:00", "0:00–24:00"}},
+		{"unknown with comment", `Mo-Su 10:00-12:00 unknown "sur rendez-vous"`, French, []string{
+			"10:00–12:00 (sur rendez-vous)", "10:00–12:00 (sur rendez-vous)", "10:00–12:00 (sur rendez-vous)", "10:00–12:00 (sur rendez-vous)",
+			"10:00–12:00 (sur rendez-vous)", "10:00–12:00 (sur rendez-vous)", "10:00–12:00 (sur rendez-vous)"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := geo.ParseHours(tc.hours)
+			if err != nil {
+				t.Fatal(err)
+			}
+			week := WeekOf(h, monday, geo.HoursContext{Country: "FR", Lat: 48.85, Lon: 2.35}, tc.lang)
+			if len(week) != 7 {
+				t.Fatalf("%d days", len(week))
+			}
+			first := "lundi 21"
+			if tc.lang == English {
+				first = "Monday 21"
+			}
+			if week[0].Day != first {
+				t.Errorf("first day %q, want %q", week[0].Day, first)
+			}
+			for i, d := range week {
+				if d.Text != tc.want[i] {
+					t.Errorf("%s: %q, want %q", d.Day, d.Text, tc.want[i])
+				}
+			}
+		})
 	}
 }

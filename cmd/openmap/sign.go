@@ -268,7 +268,7 @@ func runSignShop(ctx context.Context, args []string, getenv env, s streams) erro
 	if err != nil {
 		return err
 	}
-	doc := signs.ShopOf(p, cats, opts.Lang, signs.PlaceURL(*sf.baseURL, id))
+	doc := signs.ShopOf(p, cats, opts, signs.PlaceURL(*sf.baseURL, id))
 	return pf.write(doc, opts, s)
 }
 

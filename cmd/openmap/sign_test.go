@@ -113,7 +113,7 @@ func TestSignShopAndArea(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := pdfToText(t, shop)
-	for _, want := range []string{"Stars n Bars", "6 Quai Antoine 1er, 98000 Monaco", "Mo-Su 11:00-00:00",
+	for _, want := range []string{"Stars n Bars", "6 Quai Antoine 1er, 98000 Monaco", "Tuesday 1 11:00–24:00", "Monday 7 11:00–24:00",
 		"openmap.example.org/place/node/267901435", "Printed on 1 December 2026", "© OpenStreetMap contributors"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("shop poster lacks %q: %s", want, text)
