@@ -97,9 +97,15 @@ func ShopOf(p geo.Place, cats *geo.Categories, opts Options, placeURL string) Sh
 
 // AreaOf makes a neighbourhood sheet of places around center (lon, lat):
 // one group per category of cats, in the table's order, each place with its
-// distance, address, status (gone or unknown, as in ShopOf) and raw hours.
+// distance, kind and address, status (gone or unknown, as in ShopOf) and
+// hours summed up by HoursSummary from opts.Now's day (raw when unreadable).
 // Places of no known category go last under "Autres" / "Other".
-func AreaOf(title string, center orb.Point, radius float64, places []geo.Place, cats *geo.Categories, l Lang, mapURL, padURL string) Area {
+func AreaOf(title string, center orb.Point, radius float64, places []geo.Place, cats *geo.Categories, opts Options, mapURL, padURL string) Area {
+	l := opts.Lang
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
 	a := Area{Title: title, Lat: center[1], Lon: center[0], Radius: radius, MapURL: mapURL, PadURL: padURL}
 	byCat := map[string][]AreaPlace{}
 	for _, p := range places {
@@ -108,7 +114,13 @@ func AreaOf(title string, center orb.Point, radius float64, places []geo.Place, 
 			Address:   p.Address.String(),
 			Distance:  geo.DistanceMeters(center, p.Location),
 			Status:    StatusUnknown,
-			HoursText: p.OpeningHours,
+			HoursText: strings.TrimSpace(p.OpeningHours),
+		}
+		if ap.HoursText != "" {
+			if h, _, err := geo.ParseHoursLenient(ap.HoursText); err == nil {
+				ctx := geo.HoursContext{Location: now.Location(), Country: strings.ToUpper(p.Tags["addr:country"]), Lat: p.Location[1], Lon: p.Location[0]}
+				ap.HoursText = HoursSummary(h, now, ctx, l)
+			}
 		}
 		if ap.Name == "" {
 			ap.Name = kindOf(p, cats, l)

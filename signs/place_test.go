@@ -70,12 +70,15 @@ func TestAreaOf(t *testing.T) {
 		return p
 	}
 	places := []geo.Place{
-		mk("Pharmacie B", map[string]string{"amenity": "pharmacy"}, 0.003),
+		mk("Pharmacie B", map[string]string{"amenity": "pharmacy", "opening_hours": "Mo-Sa 08:00-19:00"}, 0.003),
 		mk("Pharmacie A", map[string]string{"amenity": "pharmacy"}, 0.001),
 		mk("", map[string]string{"shop": "bakery"}, 0.002),
 		mk("Mystère", map[string]string{"foo": "bar"}, 0.0005),
 	}
-	a := AreaOf("Près d'ici", center, 500, places, cats, French, "https://o.org/#17/1/2", "")
+	for i := range places {
+		places[i].OpeningHours = places[i].Tags["opening_hours"]
+	}
+	a := AreaOf("Près d'ici", center, 500, places, cats, Options{A4, French, fixedNow}, "https://o.org/#17/1/2", "")
 	if a.Lat != center[1] || a.Lon != center[0] || a.Radius != 500 {
 		t.Errorf("centre %v %v", a.Lat, a.Lon)
 	}
@@ -97,6 +100,42 @@ func TestAreaOf(t *testing.T) {
 	}
 	if err := a.check(); err != nil {
 		t.Errorf("AreaOf made an invalid sheet: %v", err)
+	}
+	// fixedNow is a Tuesday.
+	found := false
+	for _, g := range a.Groups {
+		for _, p := range g.Places {
+			if p.Name == "Pharmacie B" {
+				found = true
+				if want := "mar.–sam. 8:00–19:00 · dim. fermé · lun. 8:00–19:00"; p.HoursText != want {
+					t.Errorf("Pharmacie B hours %q, want %q", p.HoursText, want)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("Pharmacie B missing")
+	}
+}
+
+func TestHoursSummary(t *testing.T) {
+	tests := []struct {
+		hours string
+		lang  Lang
+		want  string
+	}{
+		{"24/7", English, "0:00–24:00"},
+		{"Mo-Fr 09:00-18:00; Sa 10:00-16:00", English, "Tue–Fri 9:00–18:00 · Sat 10:00–16:00 · Sun closed · Mon 9:00–18:00"},
+		{"Tu,Th 14:00-17:00", French, "mar. 14:00–17:00 · mer. fermé · jeu. 14:00–17:00 · ven.–lun. fermé"},
+	}
+	for _, tc := range tests {
+		h, err := geo.ParseHours(tc.hours)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := HoursSummary(h, fixedNow, geo.HoursContext{}, tc.lang); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.hours, got, tc.want)
+		}
 	}
 }
 

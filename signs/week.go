@@ -114,3 +114,43 @@ func clock(m int) string {
 	}
 	return fmt.Sprintf("%d:%02d", m/60, m%60)
 }
+
+var (
+	frenchShortDays  = [...]string{"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."}
+	englishShortDays = [...]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+)
+
+// HoursSummary is the week of WeekOf on one line for the area sheet: days
+// in a row with the same hours joined, "mar.–sam. 8:00–19:00 · dim. fermé ·
+// lun. 8:00–19:00", starting from the day of from.
+func HoursSummary(h *geo.Hours, from time.Time, ctx geo.HoursContext, l Lang) string {
+	week := WeekOf(h, from, ctx, l)
+	if ctx.Location == nil {
+		ctx.Location = from.Location()
+	}
+	first := from.In(ctx.Location).Weekday()
+	short := func(i int) string {
+		wd := (int(first) + i) % 7
+		if l == English {
+			return englishShortDays[wd]
+		}
+		return frenchShortDays[wd]
+	}
+	var parts []string
+	for i := 0; i < len(week); {
+		j := i
+		for j+1 < len(week) && week[j+1].Text == week[i].Text {
+			j++
+		}
+		if i == 0 && j == len(week)-1 {
+			return week[i].Text // the same every day
+		}
+		days := short(i)
+		if j > i {
+			days += "–" + short(j)
+		}
+		parts = append(parts, days+" "+week[i].Text)
+		i = j + 1
+	}
+	return strings.Join(parts, " · ")
+}

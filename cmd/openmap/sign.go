@@ -324,7 +324,7 @@ func runSignArea(ctx context.Context, args []string, getenv env, s streams) erro
 			*title = "Open near here"
 		}
 	}
-	doc := signs.AreaOf(*title, center, *radius, places, cats, opts.Lang, signs.MapURL(*sf.baseURL, center), link)
+	doc := signs.AreaOf(*title, center, *radius, places, cats, opts, signs.MapURL(*sf.baseURL, center), link)
 	doc.Where = *where
 	if err := pf.write(doc, opts, s); err != nil {
 		return err
