@@ -1,12 +1,11 @@
-//go:build geohours
-
 package api
 
-// The adapter to geo's opening_hours engine. When geo.ParseHours is on
-// main, drop the build tag here and delete hours_local.go.
+// The adapter to geo's opening_hours engine: the only file that calls it.
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"codeberg.org/openmap/openmap/geo"
@@ -62,10 +61,65 @@ func (s *schedule) nextChange(t time.Time, hc hoursCtx) (time.Time, bool) {
 	return s.h.NextChange(t, gctx(hc))
 }
 
+var weekdayNames = map[string][7]string{
+	"fr": {"Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"},
+	"en": {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"},
+}
+
+func langOr(lang string) string {
+	if lang == "fr" {
+		return "fr"
+	}
+	return "en"
+}
+
+// week returns seven days from the day of from, in the place's time zone:
+// the open intervals of each day ("09:00–12:00, 14:00–18:00"), "closed",
+// or the comment of a day in an unknown state.
 func (s *schedule) week(lang string, from time.Time, hc hoursCtx) []dayHours {
-	var out []dayHours
-	for _, d := range s.h.Week(lang, from, gctx(hc)) {
-		out = append(out, dayHours{Day: d.Day, Date: d.Date, Text: d.Text})
+	ln := langOr(lang)
+	loc := hc.loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	lt := from.In(loc)
+	day0 := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)
+	out := make([]dayHours, 0, 7)
+	for i := 0; i < 7; i++ {
+		start := day0.AddDate(0, 0, i)
+		end := day0.AddDate(0, 0, i+1)
+		var parts []string
+		unknown := ""
+		for _, iv := range s.h.Intervals(start, end, gctx(hc)) {
+			switch iv.State {
+			case "open":
+				e := iv.End.In(loc).Format("15:04")
+				if iv.End.Equal(end) {
+					e = "24:00"
+				}
+				p := iv.Start.In(loc).Format("15:04") + "–" + e
+				if iv.Comment != "" {
+					p += " (" + iv.Comment + ")"
+				}
+				parts = append(parts, p)
+			case "unknown":
+				unknown = iv.Comment
+				if unknown == "" {
+					unknown = map[string]string{"fr": "inconnu", "en": "unknown"}[ln]
+				}
+			}
+		}
+		text := strings.Join(parts, ", ")
+		switch {
+		case text == "" && unknown != "":
+			text = unknown
+		case text == "":
+			text = map[string]string{"fr": "fermé", "en": "closed"}[ln]
+		case unknown != "":
+			text += fmt.Sprintf(" ; %s", unknown)
+		}
+		wd := (int(start.Weekday()) + 6) % 7
+		out = append(out, dayHours{Day: weekdayNames[ln][wd], Date: start.Format("2006-01-02"), Text: text})
 	}
 	return out
 }
