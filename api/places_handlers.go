@@ -407,7 +407,14 @@ func (s *Server) PlaceDoc(ctx context.Context, id geo.PlaceID, ln string, withHi
 	if err != nil {
 		return PlaceDoc{}, err
 	}
-	reps, err := s.st.PlaceReports(ctx, id, time.Time{})
+	now := s.now()
+	// The window's reports decide the status; the history shows the
+	// newest ones, older included.
+	reps, err := s.st.PlaceReports(ctx, id, now.Add(-s.cfg.Rules.Window-s.cfg.Rules.Skew))
+	if err != nil {
+		return PlaceDoc{}, err
+	}
+	history, err := s.st.LatestReports(ctx, id, maxReportsShown+1)
 	if err != nil {
 		return PlaceDoc{}, err
 	}
@@ -415,7 +422,6 @@ func (s *Server) PlaceDoc(ctx context.Context, id geo.PlaceID, ln string, withHi
 	if err != nil {
 		return PlaceDoc{}, err
 	}
-	now := s.now()
 	hc := s.zones.at(p.Location[0], p.Location[1])
 	cs := s.cfg.Rules.Compute(now, rulesInput(reps), s.evidence(p.State == geo.Gone, p.Tags))
 	doc := PlaceDoc{
@@ -464,8 +470,10 @@ func (s *Server) PlaceDoc(ctx context.Context, id geo.PlaceID, ln string, withHi
 	}
 	doc.Status = StatusDoc{Status: string(cs.Status), Confidence: string(cs.Confidence),
 		LastConfirmed: timeOrNil(cs.LastConfirmed), Since: timeOrNil(cs.Since), Label: cs.Status.Label().In(ln), Locked: locked}
-	for i := len(reps) - 1; i >= 0 && len(doc.Reports) < maxReportsShown; i-- {
-		r := reps[i]
+	for _, r := range history {
+		if len(doc.Reports) == maxReportsShown {
+			break
+		}
 		if r.Hidden && !withHidden {
 			continue
 		}

@@ -30,6 +30,7 @@ type Store interface {
 	Stats(ctx context.Context) (store.Stats, error)
 	AddReport(ctx context.Context, r store.NewReport) (int64, error)
 	PlaceReports(ctx context.Context, id geo.PlaceID, since time.Time) ([]store.Report, error)
+	LatestReports(ctx context.Context, id geo.PlaceID, n int) ([]store.Report, error)
 	RecentReports(ctx context.Context, since time.Time) (map[geo.PlaceID][]store.Report, error)
 	Revision(ctx context.Context) (int64, error)
 	HideReport(ctx context.Context, id int64, hidden bool, at time.Time) (store.Report, error)

@@ -174,6 +174,21 @@ WHERE p.osm_type = ? AND p.osm_id = ? AND r.created_at >= ? ORDER BY r.created_a
 	return out, nil
 }
 
+// LatestReports returns the newest n reports of one place, hidden ones
+// included, newest first.
+func (s *Store) LatestReports(ctx context.Context, id geo.PlaceID, n int) ([]Report, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports r JOIN places p ON p.id = r.place_id
+WHERE p.osm_type = ? AND p.osm_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, id.Type, id.ID, n)
+	if err != nil {
+		return nil, fmt.Errorf("store: latest reports of %v: %w", id, err)
+	}
+	out, err := collectReports(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: latest reports of %v: %w", id, err)
+	}
+	return out, nil
+}
+
 // RecentReports returns the reports made at or after since, hidden ones
 // included, grouped by place, oldest first. The freshness window keeps this
 // small next to the number of places.
