@@ -159,11 +159,13 @@ func collectReports(rows *sql.Rows) ([]Report, error) {
 	return out, rows.Err()
 }
 
-// PlaceReports returns the reports of one place made at or after since
-// (zero: all), hidden ones included, oldest first.
+// PlaceReports returns the reports of one place that the status rules count
+// at or after since: the latest visible one of each contributor, oldest
+// first.
 func (s *Store) PlaceReports(ctx context.Context, id geo.PlaceID, since time.Time) ([]Report, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports r JOIN places p ON p.id = r.place_id
-WHERE p.osm_type = ? AND p.osm_id = ? AND r.created_at >= ? ORDER BY r.created_at, r.id`, id.Type, id.ID, fmtTime(since))
+WHERE r.id IN (`+fmt.Sprintf(countingReports, "AND place_id = (SELECT id FROM places WHERE osm_type = ? AND osm_id = ?)")+`) ORDER BY r.created_at, r.id`,
+		fmtTime(since), id.Type, id.ID)
 	if err != nil {
 		return nil, fmt.Errorf("store: reports of %v: %w", id, err)
 	}
@@ -189,12 +191,19 @@ WHERE p.osm_type = ? AND p.osm_id = ? ORDER BY r.created_at DESC, r.id DESC LIMI
 	return out, nil
 }
 
-// RecentReports returns the reports made at or after since, hidden ones
-// included, grouped by place, oldest first. The freshness window keeps this
-// small next to the number of places.
+// countingReports keeps, of each contributor on each place, the latest
+// visible report made at or after the given time: all that the status rules
+// count, so a flood from one key costs one row.
+const countingReports = `SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY place_id, contributor ORDER BY created_at DESC, id DESC) AS n
+    FROM reports WHERE created_at >= ? AND hidden = 0 %s) WHERE n = 1`
+
+// RecentReports returns, for every place, the reports the status rules
+// count at or after since: the latest visible one of each contributor,
+// oldest first. The freshness window keeps this small next to the number of
+// places.
 func (s *Store) RecentReports(ctx context.Context, since time.Time) (map[geo.PlaceID][]Report, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports r JOIN places p ON p.id = r.place_id
-WHERE r.created_at >= ? ORDER BY r.created_at, r.id`, fmtTime(since))
+WHERE r.id IN (`+fmt.Sprintf(countingReports, "")+`) ORDER BY r.created_at, r.id`, fmtTime(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: recent reports: %w", err)
 	}
