@@ -328,6 +328,9 @@ func contains(list []string, s string) bool {
 // "2024-03" or "2024".
 func parseOSMDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
+	if len(s) < 4 {
+		return time.Time{}, false
+	}
 	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, true

@@ -26,29 +26,35 @@ type PlacePoint struct {
 	Tags map[string]string
 }
 
-// lifecycleHint is a cheap test, in SQL, that a place's tags may hold a
-// lifecycle prefix, so that only those rows ship their whole tags.
-func lifecycleHint(prefixes []string) (string, []any) {
-	if len(prefixes) == 0 {
-		return "NULL", nil
+// statusTags are keys, other than opening_hours, that the status rules
+// read (geo.StatusRules.Compute): the survey dates.
+var statusTags = []string{"check_date", "survey:date", "lastcheck", "last_checked"}
+
+// tagsHint is a cheap test, in SQL, that a place's tags may hold a key the
+// status rules read beyond opening_hours (a survey date, a lifecycle
+// prefix), so that only those rows ship their whole tags; the others need
+// no JSON decoding at all.
+func tagsHint(prefixes []string) (string, []any) {
+	var conds []string
+	var args []any
+	for _, k := range statusTags {
+		conds = append(conds, "instr(tags, ?) > 0")
+		args = append(args, `"`+k)
 	}
-	conds := make([]string, len(prefixes))
-	args := make([]any, len(prefixes))
-	for i, p := range prefixes {
-		conds[i] = "instr(tags, ?) > 0"
-		args[i] = `"` + p + `:`
+	for _, p := range prefixes {
+		conds = append(conds, "instr(tags, ?) > 0")
+		args = append(args, `"`+p+`:`)
 	}
 	return "CASE WHEN " + strings.Join(conds, " OR ") + " THEN tags END", args
 }
 
-const pointColumns = `osm_type, osm_id, name, category, subcategory, opening_hours, X(geom), Y(geom), state,
-    json_extract(tags, '$.check_date'), json_extract(tags, '$."check_date:opening_hours"'), json_extract(tags, '$."survey:date"'), `
+const pointColumns = `osm_type, osm_id, name, category, subcategory, opening_hours, X(geom), Y(geom), state, `
 
 // PlacePoints returns the places inside b (active ones, and gone ones when
 // withGone), at most limit of them, using the spatial index. The lifecycle
 // prefixes say which tags the status rules need beyond the usual ones.
 func (s *Store) PlacePoints(ctx context.Context, b orb.Bound, limit int, withGone bool, lifecyclePrefixes []string) ([]PlacePoint, error) {
-	hint, args := lifecycleHint(lifecyclePrefixes)
+	hint, args := tagsHint(lifecyclePrefixes)
 	state := "state = 'active' AND "
 	if withGone {
 		state = ""
@@ -71,7 +77,7 @@ func (s *Store) PlacePoints(ctx context.Context, b orb.Bound, limit int, withGon
 
 // AllPlacePoints returns every place, active and gone, in id order.
 func (s *Store) AllPlacePoints(ctx context.Context, lifecyclePrefixes []string) ([]PlacePoint, error) {
-	hint, args := lifecycleHint(lifecyclePrefixes)
+	hint, args := tagsHint(lifecyclePrefixes)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+pointColumns+hint+` FROM places ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: all place points: %w", err)
@@ -88,38 +94,36 @@ func collectPoints(rows *sql.Rows, prefixes []string) ([]PlacePoint, error) {
 	var out []PlacePoint
 	for rows.Next() {
 		var (
-			p                      PlacePoint
-			typ, state             string
-			cd, cdoh, survey, tags sql.NullString
+			p          PlacePoint
+			typ, state string
+			tags       sql.NullString
 		)
 		if err := rows.Scan(&typ, &p.ID.ID, &p.Name, &p.Category, &p.Subcategory, &p.OpeningHours,
-			&p.Location[0], &p.Location[1], &state, &cd, &cdoh, &survey, &tags); err != nil {
+			&p.Location[0], &p.Location[1], &state, &tags); err != nil {
 			return nil, err
 		}
 		p.ID.Type = geo.ElementType(typ)
 		p.Gone = state == string(geo.Gone)
-		if p.OpeningHours != "" || cd.Valid || cdoh.Valid || survey.Valid || tags.Valid {
+		if p.OpeningHours != "" || tags.Valid {
 			p.Tags = map[string]string{}
 			if p.OpeningHours != "" {
 				p.Tags["opening_hours"] = p.OpeningHours
 			}
-			for k, v := range map[string]sql.NullString{"check_date": cd, "check_date:opening_hours": cdoh, "survey:date": survey} {
-				if v.Valid {
-					p.Tags[k] = v.String
-				}
+		}
+		if tags.Valid {
+			var all map[string]string
+			if err := json.Unmarshal([]byte(tags.String), &all); err != nil {
+				return nil, fmt.Errorf("tags of %v: %w", p.ID, err)
 			}
-			if tags.Valid {
-				var all map[string]string
-				if err := json.Unmarshal([]byte(tags.String), &all); err != nil {
-					return nil, fmt.Errorf("tags of %v: %w", p.ID, err)
-				}
-				for k, v := range all {
-					prefix, key, ok := strings.Cut(k, ":")
-					if ok && contains(prefixes, prefix) {
-						p.Tags[k] = v
-						if plain, ok := all[key]; ok {
-							p.Tags[key] = plain
-						}
+			for k, v := range all {
+				prefix, key, ok := strings.Cut(k, ":")
+				switch {
+				case contains(statusTags, k) || strings.HasPrefix(k, "check_date:"):
+					p.Tags[k] = v
+				case ok && contains(prefixes, prefix):
+					p.Tags[k] = v
+					if plain, ok := all[key]; ok {
+						p.Tags[key] = plain
 					}
 				}
 			}
