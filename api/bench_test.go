@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"os"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -96,6 +97,25 @@ func BenchmarkReportForm(b *testing.B) {
 		w := httptest.NewRecorder()
 		ts.e.ServeHTTP(w, hr)
 		if w.Code != http.StatusSeeOther {
+			b.Fatal(w.Code)
+		}
+	}
+}
+
+// BenchmarkListPlacesCity: /places for Helsinki centre (1359 places) on the
+// 20-region benchmark database, uncached; set OPENMAP_BENCH_DB to a database
+// imported from ../shared/data/bench/merged-20-regions.osm.pbf.
+func BenchmarkListPlacesCity(b *testing.B) {
+	path := os.Getenv("OPENMAP_BENCH_DB")
+	if path == "" {
+		b.Skip("OPENMAP_BENCH_DB not set")
+	}
+	saved := baseDB
+	baseDB = path
+	ts := newTestServer(b, func(c *Config) { c.CacheEntries = -1 })
+	baseDB = saved
+	for b.Loop() {
+		if w := ts.do(req{target: "/api/v1/places?bbox=24.90,60.15,24.98,60.18&zoom=15"}); w.Code != http.StatusOK {
 			b.Fatal(w.Code)
 		}
 	}

@@ -27,43 +27,27 @@ type PlacePoint struct {
 }
 
 // statusTags are keys, other than opening_hours, that the status rules
-// read (geo.StatusRules.Compute): the survey dates.
+// read (geo.StatusRules.Compute): the survey dates. Migration 003 keeps the
+// tags of places having any of them, or a lifecycle key, in
+// place_status_tags.
 var statusTags = []string{"check_date", "survey:date", "lastcheck", "last_checked"}
 
-// tagsHint is a cheap test, in SQL, that a place's tags may hold a key the
-// status rules read beyond opening_hours (a survey date, a lifecycle
-// prefix), so that only those rows ship their whole tags; the others need
-// no JSON decoding at all.
-func tagsHint(prefixes []string) (string, []any) {
-	var conds []string
-	var args []any
-	for _, k := range statusTags {
-		conds = append(conds, "instr(tags, ?) > 0")
-		args = append(args, `"`+k)
-	}
-	for _, p := range prefixes {
-		conds = append(conds, "instr(tags, ?) > 0")
-		args = append(args, `"`+p+`:`)
-	}
-	return "CASE WHEN " + strings.Join(conds, " OR ") + " THEN tags END", args
-}
-
-const pointColumns = `osm_type, osm_id, name, category, subcategory, opening_hours, X(geom), Y(geom), state, `
+const pointColumns = `osm_type, osm_id, name, category, subcategory, opening_hours, X(geom), Y(geom), state,
+    (SELECT tags FROM place_status_tags WHERE place_id = places.id)`
 
 // PlacePoints returns the places inside b (active ones, and gone ones when
 // withGone), at most limit of them, using the spatial index. The lifecycle
 // prefixes say which tags the status rules need beyond the usual ones.
 func (s *Store) PlacePoints(ctx context.Context, b orb.Bound, limit int, withGone bool, lifecyclePrefixes []string) ([]PlacePoint, error) {
-	hint, args := tagsHint(lifecyclePrefixes)
 	state := "state = 'active' AND "
 	if withGone {
 		state = ""
 	}
-	args = append(args, b.Min[0], b.Min[1], b.Max[0], b.Max[1], limit)
+	args := []any{b.Min[0], b.Min[1], b.Max[0], b.Max[1], limit}
 	// The R*Tree of the geometry column is queried directly: for points
 	// the boxes are exact, and it is an order of magnitude cheaper than
 	// SpatiaLite's SpatialIndex virtual table.
-	rows, err := s.db.QueryContext(ctx, `SELECT `+pointColumns+hint+` FROM places WHERE `+state+`id IN (
+	rows, err := s.db.QueryContext(ctx, `SELECT `+pointColumns+` FROM places WHERE `+state+`id IN (
     SELECT pkid FROM idx_places_geom WHERE xmax >= ? AND ymax >= ? AND xmin <= ? AND ymin <= ?) LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: place points: %w", err)
@@ -77,8 +61,7 @@ func (s *Store) PlacePoints(ctx context.Context, b orb.Bound, limit int, withGon
 
 // AllPlacePoints returns every place, active and gone, in id order.
 func (s *Store) AllPlacePoints(ctx context.Context, lifecyclePrefixes []string) ([]PlacePoint, error) {
-	hint, args := tagsHint(lifecyclePrefixes)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+pointColumns+hint+` FROM places ORDER BY id`, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+pointColumns+` FROM places ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: all place points: %w", err)
 	}
