@@ -294,6 +294,20 @@ func TestPostReport(t *testing.T) {
 			t.Errorf("answer holds %q", secret)
 		}
 	}
+	// Prefer: return=minimal answers the new status only.
+	mw := ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + spar + "/reports", key: keyB, body: `{"status":"partial"}`,
+		header: map[string]string{"Prefer": "return=minimal"}})
+	wantStatus(t, mw, http.StatusCreated)
+	var min struct {
+		ID       string    `json:"id"`
+		ReportID int64     `json:"report_id"`
+		Status   StatusDoc `json:"status"`
+	}
+	decode(t, mw, &min)
+	if min.ID != spar || min.ReportID == 0 || min.Status.Status != "partial" || min.Status.Confidence != "confirmed" ||
+		mw.Header().Get("Preference-Applied") != "return=minimal" || strings.Contains(mw.Body.String(), "tags") {
+		t.Errorf("minimal answer: %s", mw.Body.String())
+	}
 	// It shows in /places too (the cache is keyed by revision).
 	for _, f := range ts.places(t, "bbox="+monacoBBox).Features {
 		if f.Properties["id"] == spar && f.Properties["status"] != "partial" {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -63,6 +64,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 				p = problem(he.Code, "", http.StatusText(he.Code), http.StatusText(he.Code))
 			}
 		}
+	case errors.Is(err, context.Canceled):
+		// The client went away: nothing to log as a failure, and
+		// nobody reads the answer (499, as nginx says).
+		p = &Problem{Type: "about:blank", Title: "Client Closed Request", Status: 499, Detail: "request canceled", DetailFR: "requête annulée"}
 	case errors.Is(err, store.ErrNotFound):
 		p = problem(http.StatusNotFound, "", "no such place or report", "lieu ou signalement inconnu")
 	case errors.Is(err, store.ErrLocked):

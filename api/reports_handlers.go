@@ -77,14 +77,50 @@ func (s *Server) postReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.record(ctx, id, body, who, trusted); err != nil {
+	rid, err := s.record(ctx, id, body, who, trusted)
+	if err != nil {
 		return err
+	}
+	if preferMinimal(c.Request().Header.Get("Prefer")) {
+		// RFC 7240 "Prefer: return=minimal": the new status only,
+		// which the counting reports alone decide (the place now has
+		// one), without the place document.
+		st, err := s.statusAfterReport(ctx, id, lang(c))
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set("Preference-Applied", "return=minimal")
+		return sendJSON(c, http.StatusCreated, map[string]any{"id": id.String(), "report_id": rid, "status": st})
 	}
 	doc, err := s.PlaceDoc(ctx, id, lang(c), false)
 	if err != nil {
 		return err
 	}
 	return sendJSON(c, http.StatusCreated, doc)
+}
+
+// preferMinimal reads the Prefer header (RFC 7240).
+func preferMinimal(h string) bool {
+	for _, p := range strings.Split(h, ",") {
+		if strings.EqualFold(strings.TrimSpace(p), "return=minimal") {
+			return true
+		}
+	}
+	return false
+}
+
+// statusAfterReport computes the status of a place right after a report
+// was stored: with at least one counting report, OSM's tags do not speak,
+// so the reports of the window are enough.
+func (s *Server) statusAfterReport(ctx context.Context, id geo.PlaceID, ln string) (StatusDoc, error) {
+	now := s.now()
+	reps, err := s.st.PlaceReports(ctx, id, now.Add(-s.cfg.Rules.Window-s.cfg.Rules.Skew))
+	if err != nil {
+		return StatusDoc{}, err
+	}
+	cs := s.cfg.Rules.Compute(now, rulesInput(reps), s.evidence(false, nil))
+	return StatusDoc{Status: string(cs.Status), Confidence: string(cs.Confidence),
+		LastConfirmed: timeOrNil(cs.LastConfirmed), Since: timeOrNil(cs.Since), Label: cs.Status.Label().In(ln)}, nil
 }
 
 // jsonProblem says what is wrong with a body, without echoing it.
