@@ -120,3 +120,20 @@ func BenchmarkListPlacesCity(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPostReportMinimal: as BenchmarkPostReport, answered with
+// "Prefer: return=minimal".
+func BenchmarkPostReportMinimal(b *testing.B) {
+	ts := newTestServer(b, nil)
+	ids := benchPlaces(b, ts)
+	i := 0
+	for b.Loop() {
+		i++
+		key := fmt.Sprintf("benchKey%04d_abcdefghijklmnop", i%1000)
+		w := ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + ids[i%len(ids)] + "/reports", key: key,
+			body: `{"status":"open","opening_hours":"Mo-Fr 09:00-18:00"}`, header: map[string]string{"Prefer": "return=minimal"}})
+		if w.Code != http.StatusCreated {
+			b.Fatal(w.Code, w.Body.String())
+		}
+	}
+}

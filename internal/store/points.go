@@ -47,7 +47,7 @@ func (s *Store) PlacePoints(ctx context.Context, b orb.Bound, limit int, withGon
 	// The R*Tree of the geometry column is queried directly: for points
 	// the boxes are exact, and it is an order of magnitude cheaper than
 	// SpatiaLite's SpatialIndex virtual table.
-	rows, err := s.db.QueryContext(ctx, `SELECT `+pointColumns+` FROM places WHERE `+state+`id IN (
+	rows, err := s.query(ctx, `SELECT `+pointColumns+` FROM places WHERE `+state+`id IN (
     SELECT pkid FROM idx_places_geom WHERE xmax >= ? AND ymax >= ? AND xmin <= ? AND ymin <= ?) LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: place points: %w", err)

@@ -92,13 +92,20 @@ func boolPtr(n sql.NullInt64) *bool {
 // contributor is not blocked (ErrBlocked). It returns the report's id.
 func (s *Store) AddReport(ctx context.Context, r NewReport) (int64, error) {
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var placeRow int64
-		var locked, blocked int
-		err := tx.QueryRowContext(ctx, `SELECT p.id,
+	stmts, err := s.wprepared(ctx, `SELECT p.id,
     EXISTS (SELECT 1 FROM place_locks l WHERE l.place_id = p.id),
     EXISTS (SELECT 1 FROM blocked_contributors b WHERE b.contributor = ?)
-FROM places p WHERE p.osm_type = ? AND p.osm_id = ?`, r.Contributor, r.Place.Type, r.Place.ID).Scan(&placeRow, &locked, &blocked)
+FROM places p WHERE p.osm_type = ? AND p.osm_id = ?`,
+		`INSERT INTO reports (place_id, status, opening_hours, delivery, takeaway, pickup, remark, created_at, contributor, trusted)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		bumpSQL)
+	if err != nil {
+		return 0, fmt.Errorf("store: record report for %v: %w", r.Place, err)
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var placeRow int64
+		var locked, blocked int
+		err := tx.StmtContext(ctx, stmts[0]).QueryRowContext(ctx, r.Contributor, r.Place.Type, r.Place.ID).Scan(&placeRow, &locked, &blocked)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return ErrNotFound
@@ -109,8 +116,7 @@ FROM places p WHERE p.osm_type = ? AND p.osm_id = ?`, r.Contributor, r.Place.Typ
 		case blocked == 1:
 			return ErrBlocked
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO reports (place_id, status, opening_hours, delivery, takeaway, pickup, remark, created_at, contributor, trusted)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, placeRow, string(r.Status), r.OpeningHours, boolArg(r.Delivery), boolArg(r.Takeaway), boolArg(r.Pickup),
+		res, err := tx.StmtContext(ctx, stmts[1]).ExecContext(ctx, placeRow, string(r.Status), r.OpeningHours, boolArg(r.Delivery), boolArg(r.Takeaway), boolArg(r.Pickup),
 			r.Remark, fmtTime(r.At), r.Contributor, r.Trusted)
 		if err != nil {
 			return err
@@ -118,7 +124,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, placeRow, string(r.Status), r.OpeningHou
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		return bump(ctx, tx)
+		_, err = tx.StmtContext(ctx, stmts[2]).ExecContext(ctx)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: record report for %v: %w", r.Place, err)
@@ -163,7 +170,7 @@ func collectReports(rows *sql.Rows) ([]Report, error) {
 // at or after since: the latest visible one of each contributor, oldest
 // first.
 func (s *Store) PlaceReports(ctx context.Context, id geo.PlaceID, since time.Time) ([]Report, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports r JOIN places p ON p.id = r.place_id
+	rows, err := s.query(ctx, `SELECT `+reportColumns+` FROM reports r JOIN places p ON p.id = r.place_id
 WHERE r.id IN (`+fmt.Sprintf(countingReports, "AND place_id = (SELECT id FROM places WHERE osm_type = ? AND osm_id = ?)")+`) ORDER BY r.created_at, r.id`,
 		fmtTime(since), id.Type, id.ID)
 	if err != nil {
@@ -179,7 +186,7 @@ WHERE r.id IN (`+fmt.Sprintf(countingReports, "AND place_id = (SELECT id FROM pl
 // LatestReports returns the newest n reports of one place, hidden ones
 // included, newest first.
 func (s *Store) LatestReports(ctx context.Context, id geo.PlaceID, n int) ([]Report, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports r JOIN places p ON p.id = r.place_id
+	rows, err := s.query(ctx, `SELECT `+reportColumns+` FROM reports r JOIN places p ON p.id = r.place_id
 WHERE p.osm_type = ? AND p.osm_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, id.Type, id.ID, n)
 	if err != nil {
 		return nil, fmt.Errorf("store: latest reports of %v: %w", id, err)
@@ -223,15 +230,17 @@ WHERE r.id IN (`+fmt.Sprintf(countingReports, "")+`) ORDER BY r.created_at, r.id
 // one read of a one-row table.
 func (s *Store) Revision(ctx context.Context) (int64, error) {
 	var v int64
-	if err := s.db.QueryRowContext(ctx, `SELECT n FROM revision WHERE id = 1`).Scan(&v); err != nil {
+	if err := s.queryRow(ctx, `SELECT n FROM revision WHERE id = 1`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("store: revision: %w", err)
 	}
 	return v, nil
 }
 
+const bumpSQL = `UPDATE revision SET n = n + 1 WHERE id = 1`
+
 // bump is called inside every write transaction that changes statuses.
 func bump(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `UPDATE revision SET n = n + 1 WHERE id = 1`)
+	_, err := tx.ExecContext(ctx, bumpSQL)
 	return err
 }
 
@@ -329,7 +338,7 @@ func (s *Store) LockPlace(ctx context.Context, id geo.PlaceID, locked bool, at t
 // PlaceLocked reports whether a moderator locked the place.
 func (s *Store) PlaceLocked(ctx context.Context, id geo.PlaceID) (bool, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM place_locks l JOIN places p ON p.id = l.place_id WHERE p.osm_type = ? AND p.osm_id = ?`,
+	if err := s.queryRow(ctx, `SELECT count(*) FROM place_locks l JOIN places p ON p.id = l.place_id WHERE p.osm_type = ? AND p.osm_id = ?`,
 		id.Type, id.ID).Scan(&n); err != nil {
 		return false, fmt.Errorf("store: lock of %v: %w", id, err)
 	}
@@ -397,7 +406,7 @@ func (s *Store) AddToken(ctx context.Context, hash []byte, role, label string) (
 // is unknown or revoked.
 func (s *Store) TokenRole(ctx context.Context, hash []byte) (string, error) {
 	var role string
-	err := s.db.QueryRowContext(ctx, `SELECT role FROM tokens WHERE hash = ? AND revoked_at IS NULL`, hash).Scan(&role)
+	err := s.queryRow(ctx, `SELECT role FROM tokens WHERE hash = ? AND revoked_at IS NULL`, hash).Scan(&role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("store: token: %w", ErrNotFound)
 	}

@@ -41,6 +41,8 @@ type Store struct {
 	path string
 	db   *sql.DB // reads: a pool
 	wdb  *sql.DB // writes: one connection, BEGIN IMMEDIATE
+
+	rstmts, wstmts stmtCache // prepared hot statements (stmt.go)
 }
 
 // Open opens (creating if needed) the SpatiaLite database at path and brings
@@ -90,6 +92,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error {
 	var errs []error
+	s.rstmts.close()
+	s.wstmts.close()
 	if s.db != nil {
 		errs = append(errs, s.db.Close())
 	}

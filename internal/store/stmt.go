@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// stmtCache keeps the prepared statements of the hot queries: SQLite spends
+// more time preparing a statement like the window query of PlaceReports
+// (SpatiaLite registers hundreds of functions) than running it.
+// database/sql re-prepares a Stmt on each pool connection as needed.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// prepared returns the statement for query on db, preparing it once.
+func (c *stmtCache) prepared(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st, nil
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = st
+	return st, nil
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = nil
+}
+
+// query runs a read through a prepared statement of the read pool.
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := s.rstmts.prepared(ctx, s.db, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// queryRow is query for one row.
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := s.rstmts.prepared(ctx, s.db, q)
+	if err != nil {
+		// A Row carrying the error: prepare failed, so does Scan.
+		return s.db.QueryRowContext(ctx, q, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// wprepared returns prepared statements of the write connection. It must
+// be called before the transaction that uses them (with tx.StmtContext):
+// the write pool has one connection, which a running transaction holds.
+func (s *Store) wprepared(ctx context.Context, qs ...string) ([]*sql.Stmt, error) {
+	out := make([]*sql.Stmt, len(qs))
+	for i, q := range qs {
+		st, err := s.wstmts.prepared(ctx, s.wdb, q)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = st
+	}
+	return out, nil
+}
