@@ -2,9 +2,9 @@ package api
 
 import (
 	"fmt"
-	"os"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 )

@@ -184,7 +184,7 @@ func (s *Server) record(ctx context.Context, id geo.PlaceID, b reportBody, who [
 			return 0, badRequest("opening_hours", fmt.Sprintf("opening_hours: at most %d characters", maxHoursValue),
 				fmt.Sprintf("opening_hours : au plus %d caractères", maxHoursValue))
 		}
-		if _, err := parseHours(b.OpeningHours); err != nil {
+		if _, err := s.hours.get(b.OpeningHours); err != nil {
 			p := problem(http.StatusUnprocessableEntity, "opening_hours", "opening_hours: "+errorText(err, "en"), "opening_hours : "+errorText(err, "fr"))
 			if pos, ok := errorPos(err); ok {
 				p.Position = &pos
