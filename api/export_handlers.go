@@ -39,7 +39,7 @@ func (s *Server) eachExported(c echo.Context, f func(p geo.Place, e exportProps)
 	}
 	now := s.now()
 	return s.st.EachPlace(ctx, func(p geo.Place) error {
-		cs := s.cfg.Rules.Compute(now, rulesInput(recent[p.ID]), s.evidence(p.State == geo.Gone, p.Tags))
+		cs := s.cfg.Rules.Compute(now, recent[p.ID], s.evidence(p.State == geo.Gone, p.Tags))
 		e := exportProps{ID: p.ID.String(), Name: p.Name, Category: p.Category, Subcategory: p.Subcategory,
 			Address: p.Address.String(), OpeningHours: p.OpeningHours, State: string(p.State),
 			Status: string(cs.Status), Confidence: string(cs.Confidence), LastConfirmed: timeOrNil(cs.LastConfirmed)}

@@ -95,7 +95,7 @@ func (s *Server) getStats(c echo.Context) error {
 			if pts[i].Gone {
 				continue
 			}
-			cs := s.cfg.Rules.Compute(now, rulesInput(recent[pts[i].ID]), s.evidence(false, pts[i].Tags))
+			cs := s.cfg.Rules.Compute(now, recent[pts[i].ID], s.evidence(false, pts[i].Tags))
 			by[string(cs.Status)]++
 		}
 		sc.by, sc.rev, sc.at = by, rev, now

@@ -192,7 +192,7 @@ func (s *Server) renderPlaces(ctx context.Context, b orb.Bound, zoom int, f list
 		if f.cats != nil && !f.cats[p.Category] {
 			continue
 		}
-		cs := s.cfg.Rules.Compute(now, rulesInput(recent[p.ID]), s.evidence(p.Gone, p.Tags))
+		cs := s.cfg.Rules.Compute(now, recent[p.ID], s.evidence(p.Gone, p.Tags))
 		if f.status != nil && !f.status[string(cs.Status)] {
 			continue
 		}

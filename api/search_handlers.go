@@ -69,7 +69,7 @@ func (s *Server) search(c echo.Context) error {
 		Attribution string         `json:"attribution"`
 	}{Results: []searchResult{}, Attribution: Attribution}
 	for _, p := range places {
-		cs := s.cfg.Rules.Compute(now, rulesInput(recent[p.ID]), s.evidence(p.State == geo.Gone, p.Tags))
+		cs := s.cfg.Rules.Compute(now, recent[p.ID], s.evidence(p.State == geo.Gone, p.Tags))
 		r := searchResult{ID: p.ID.String(), Name: p.Name, Category: p.Category, Address: p.Address.String(),
 			Lat: round7(p.Location[1]), Lon: round7(p.Location[0]), Status: string(cs.Status)}
 		if cat, ok := s.cats.Category(p.Category); ok {

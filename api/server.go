@@ -299,7 +299,7 @@ type recentCache struct {
 	mu    sync.Mutex
 	rev   int64
 	since time.Time
-	m     map[geo.PlaceID][]store.Report
+	m     map[geo.PlaceID][]geo.Report
 	ok    bool
 }
 

@@ -12,7 +12,8 @@ import (
 
 // recentReports returns the reports of the freshness window by place, read
 // again only when the store revision changed.
-func (s *Server) recentReports(ctx context.Context, rev int64) (map[geo.PlaceID][]store.Report, error) {
+// The reports are converted to the rules' form once per revision.
+func (s *Server) recentReports(ctx context.Context, rev int64) (map[geo.PlaceID][]geo.Report, error) {
 	rc := &s.recent
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
@@ -23,9 +24,13 @@ func (s *Server) recentReports(ctx context.Context, rev int64) (map[geo.PlaceID]
 		return rc.m, nil
 	}
 	since := now.Add(-s.cfg.Rules.Window - s.cfg.Rules.Skew)
-	m, err := s.st.RecentReports(ctx, since)
+	stored, err := s.st.RecentReports(ctx, since)
 	if err != nil {
 		return nil, err
+	}
+	m := make(map[geo.PlaceID][]geo.Report, len(stored))
+	for id, reps := range stored {
+		m[id] = rulesInput(reps)
 	}
 	rc.m, rc.rev, rc.since, rc.ok = m, rev, since, true
 	return m, nil
