@@ -145,7 +145,7 @@ func Comment(opt ChangesetOptions, items []ChangeItem) string {
 			parts = append(parts, pick(fr, crisis+"opening hours", "horaires "+crisis))
 		}
 		if acts[actServices] > 0 {
-			parts = append(parts, pick(fr, crisis+"delivery and takeaway", "livraison et vente à emporter "+crisis))
+			parts = append(parts, pick(fr, crisis+"delivery/takeaway", "livraison/vente à emporter "+crisis))
 		}
 		if acts[actDescription] > 0 {
 			parts = append(parts, pick(fr, crisis+"description", "description "+crisis))
