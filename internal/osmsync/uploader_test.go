@@ -115,7 +115,9 @@ func TestUploadReplay(t *testing.T) {
 		{name: "unchanged", edit: func(*osmfake.Server) {},
 			want: map[string]string{"shop": "bakery", "opening_hours": "Mo-Sa 08:00-13:00", "check_date": "2026-12-01"}},
 		{name: "another key changed: merges", edit: func(f *osmfake.Server) {
-			f.Edit("node", 1, func(o osm.Object) { o.(*osm.Node).Tags = append(o.(*osm.Node).Tags, osm.Tag{Key: "phone", Value: "+377 93 00 00 00"}) })
+			f.Edit("node", 1, func(o osm.Object) {
+				o.(*osm.Node).Tags = append(o.(*osm.Node).Tags, osm.Tag{Key: "phone", Value: "+377 93 00 00 00"})
+			})
 		}, want: map[string]string{"shop": "bakery", "opening_hours": "Mo-Sa 08:00-13:00", "check_date": "2026-12-01", "phone": "+377 93 00 00 00"}},
 		{name: "same key to a third value: conflict", edit: func(f *osmfake.Server) {
 			f.Edit("node", 1, func(o osm.Object) { setTag(o.(*osm.Node), "opening_hours", "Mo-Fr 09:00-18:00") })
