@@ -30,7 +30,11 @@ import (
 //     replayed; deleted, moved (more than MaxMoveM) or a key holding a third
 //     value is a conflict, sent back to review with the reason;
 //  4. the rest is grouped by area; for each group: create a changeset,
-//     MarkUploading, upload, MarkUploaded, close.
+//     MarkUploading, upload, close, MarkUploaded.
+//
+// A crash between creating a changeset and MarkUploading leaves an empty
+// changeset open, which the API closes after an hour idle; nothing else is
+// left behind.
 //
 // An Uploader is not for concurrent use; run one per mapper at a time.
 type Uploader struct {
@@ -46,9 +50,9 @@ type Uploader struct {
 	MaxMoveM float64
 	Log      *slog.Logger
 	// Step, when set, is called after each persisted step with its name
-	// ("changeset_created", "marked_uploading", "uploaded", "recorded",
-	// "closed", "marked_noting", "noted"); the crash tests stop the process
-	// there.
+	// ("changeset_created", "marked_uploading", "uploaded", "closed",
+	// "recorded", "marked_noting", "noted"); the crash tests stop the
+	// process there.
 	Step func(step string)
 }
 
@@ -272,6 +276,11 @@ func (u *Uploader) upload(ctx context.Context, g []prepared, rep *Report) (retry
 	res, err := u.Client.Upload(ctx, cs, change)
 	if err == nil {
 		u.step("uploaded")
+		// Close before recording: a crash in between leaves the edits
+		// Uploading in a closed changeset, which the next run resolves
+		// from its download; nothing stays open.
+		u.closeQuietly(ctx, cs)
+		u.step("closed")
 		versions := map[geo.PlaceID]int{}
 		for _, r := range res.Elements {
 			versions[r.ID] = r.NewVersion
@@ -289,8 +298,6 @@ func (u *Uploader) upload(ctx context.Context, g []prepared, rep *Report) (retry
 		rep.Changesets = append(rep.Changesets, cs)
 		u.step("recorded")
 		u.log().Info("osm changeset uploaded", "changeset", cs, "edits", len(g))
-		u.closeQuietly(ctx, cs)
-		u.step("closed")
 		return nil, false, nil
 	}
 

@@ -88,6 +88,11 @@ type Server struct {
 	codes        map[string]codeGrant
 	tokens       map[string]int64 // access token → user id
 	users        map[int64]string // user id → display name
+
+	// AfterUpload, when set (before any request), is called once an upload
+	// has been applied and before its answer leaves the server: a test
+	// kills the client there.
+	AfterUpload func(changeset int64)
 }
 
 type codeGrant struct {
@@ -269,6 +274,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.route(w, r)
+	if s.AfterUpload != nil && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/upload") {
+		id, _ := strconv.ParseInt(strings.Split(r.URL.Path, "/")[4], 10, 64)
+		s.AfterUpload(id)
+	}
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
