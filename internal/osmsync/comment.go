@@ -156,8 +156,10 @@ func Comment(opt ChangesetOptions, items []ChangeItem) string {
 		s = pick(fr, "Updated "+join(parts, "and")+" of "+what,
 			"Mise à jour : "+strings.TrimSpace(join(parts, "et"))+" de "+what)
 	}
-	s += pick(fr, ", from residents' reports on openmap reviewed by the mapper",
-		", d'après les signalements d'habitants sur openmap, relus par le contributeur")
+	if !only(actRemoval) {
+		s += pick(fr, ", from residents' reports on openmap reviewed by the mapper",
+			", d'après les signalements d'habitants sur openmap, relus par le contributeur")
+	}
 	for _, h := range opt.Hashtags {
 		if h = strings.TrimSpace(h); h != "" {
 			s += " #" + strings.TrimPrefix(h, "#")
@@ -202,7 +204,7 @@ func countsPhrase(counts map[string]int, fr bool) string {
 		if ks[i].n != ks[j].n {
 			return ks[i].n > ks[j].n
 		}
-		return ks[i].k < ks[j].k
+		return noun(ks[i].k, ks[i].n, fr) < noun(ks[j].k, ks[j].n, fr)
 	})
 	var parts []string
 	other := 0

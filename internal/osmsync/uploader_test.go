@@ -81,7 +81,7 @@ func TestUploadEndToEnd(t *testing.T) {
 			t.Errorf("changeset tag %s=%q, want %q", k, got.Tags[k], v)
 		}
 	}
-	if cm := got.Tags["comment"]; !strings.HasPrefix(cm, "Updated opening hours and delivery/takeaway of 1 pharmacy and 1 bakery, from residents' reports on openmap reviewed by the mapper #openmap #ResteOuvertMonaco") {
+	if cm := got.Tags["comment"]; !strings.HasPrefix(cm, "Updated opening hours and delivery/takeaway of 1 bakery and 1 pharmacy, from residents' reports on openmap reviewed by the mapper #openmap #ResteOuvertMonaco") {
 		t.Errorf("comment %q", cm)
 	}
 	for _, e := range q.All() {
