@@ -256,11 +256,10 @@ func (c *Client) Element(ctx context.Context, id geo.PlaceID) (*Element, error) 
 
 // CreateChangeset opens a changeset with tags and returns its id.
 func (c *Client) CreateChangeset(ctx context.Context, tags map[string]string) (int64, error) {
-	cs := osm.Changeset{Tags: tagsOf(tags)}
 	body, err := xml.Marshal(struct {
 		XMLName   xml.Name `xml:"osm"`
 		Changeset changesetTags
-	}{Changeset: changesetTags{Tags: cs.Tags}})
+	}{Changeset: changesetTags{Tags: tagsOf(tags)}})
 	if err != nil {
 		return 0, fmt.Errorf("osm api: create changeset: %w", err)
 	}
@@ -288,7 +287,8 @@ type DiffResult struct {
 
 // DiffResultElement is one element of a DiffResult.
 type DiffResultElement struct {
-	ID         geo.PlaceID
+	ID         geo.PlaceID // the id sent (negative for a creation)
+	NewID      int64       // the id in OSM
 	NewVersion int
 }
 
@@ -310,6 +310,7 @@ func (c *Client) Upload(ctx context.Context, changeset int64, change *osm.Change
 		Items []struct {
 			XMLName    xml.Name
 			OldID      int64 `xml:"old_id,attr"`
+			NewID      int64 `xml:"new_id,attr"`
 			NewVersion int   `xml:"new_version,attr"`
 		} `xml:",any"`
 	}
@@ -319,7 +320,7 @@ func (c *Client) Upload(ctx context.Context, changeset int64, change *osm.Change
 	var res DiffResult
 	for _, it := range dr.Items {
 		res.Elements = append(res.Elements, DiffResultElement{
-			ID: geo.PlaceID{Type: geo.ElementType(it.XMLName.Local), ID: it.OldID}, NewVersion: it.NewVersion})
+			ID: geo.PlaceID{Type: geo.ElementType(it.XMLName.Local), ID: it.OldID}, NewID: it.NewID, NewVersion: it.NewVersion})
 	}
 	return res, nil
 }

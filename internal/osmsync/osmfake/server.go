@@ -471,8 +471,8 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, id int64) {
 		apiError(w, http.StatusBadRequest, "Cannot parse valid osmChange: "+err.Error())
 		return
 	}
-	if ch.Create != nil && len(ch.Create.Objects()) > 0 || ch.Delete != nil && len(ch.Delete.Objects()) > 0 {
-		apiError(w, http.StatusBadRequest, "osmfake only supports modify")
+	if ch.Delete != nil && len(ch.Delete.Objects()) > 0 || ch.Create != nil && (len(ch.Create.Ways) > 0 || len(ch.Create.Relations) > 0) {
+		apiError(w, http.StatusBadRequest, "osmfake supports node creation and modifications only")
 		return
 	}
 	s.mu.Lock()
@@ -534,6 +534,30 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, id int64) {
 		Version string   `xml:"version,attr"`
 		Items   []res
 	}{Version: "0.6"}
+	if ch.Create != nil {
+		for _, n := range ch.Create.Nodes {
+			if n.ID >= 0 || changesetOf(n) != id {
+				apiError(w, http.StatusBadRequest, "a created node needs a negative placeholder id and this changeset")
+				return
+			}
+		}
+		for _, n := range ch.Create.Nodes {
+			newID := int64(1)
+			for k := range s.elems {
+				if k.typ == "node" && k.id >= newID {
+					newID = k.id + 1
+				}
+			}
+			c := clone(n).(*osm.Node)
+			c.ID = osm.NodeID(newID)
+			setMeta(c, 1, id)
+			s.elems[elemKey{"node", newID}] = &elem{obj: c}
+			c2 := s.changesets[id]
+			c2.objs = append(c2.objs, clone(c))
+			c2.Count++
+			out.Items = append(out.Items, res{XMLName: xml.Name{Local: "node"}, OldID: int64(n.ID), NewID: newID, NewVersion: 1})
+		}
+	}
 	for _, o := range mods {
 		k := keyOf(o)
 		e := s.elems[k]
