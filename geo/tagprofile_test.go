@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-func ptr(b bool) *bool { return &b }
+func tdBool(b bool) *bool { return &b }
 
 func TestSurveyProfile(t *testing.T) {
 	day := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
@@ -74,7 +74,7 @@ func TestSurveyProfile(t *testing.T) {
 		{
 			name: "partial: services yes/no",
 			tags: map[string]string{"amenity": "restaurant", "takeaway": "no"},
-			s:    StatusSummary{Status: "partial", Delivery: ptr(true), Takeaway: ptr(true)},
+			s:    StatusSummary{Status: "partial", Delivery: tdBool(true), Takeaway: tdBool(true)},
 			want: Proposal{Diff: TagDiff{
 				{Key: "delivery", New: "yes"},
 				{Key: "takeaway", Old: "no", New: "yes"},
@@ -84,7 +84,7 @@ func TestSurveyProfile(t *testing.T) {
 		{
 			name: "delivery no, takeaway unchanged",
 			tags: map[string]string{"amenity": "restaurant", "takeaway": "yes"},
-			s:    StatusSummary{Status: "open", Delivery: ptr(false), Takeaway: ptr(true)},
+			s:    StatusSummary{Status: "open", Delivery: tdBool(false), Takeaway: tdBool(true)},
 			want: Proposal{Diff: TagDiff{
 				{Key: "delivery", New: "no"},
 				{Key: "check_date", New: "2026-12-01"},
@@ -174,7 +174,7 @@ func TestCrisisProfile(t *testing.T) {
 		{"adapted with the usual hours: same", shop, StatusSummary{Status: "open_adapted", OpeningHours: "Mo-Su 08:00-20:00"},
 			TagDiff{{Key: "opening_hours:covid19", New: "same"}}},
 		{"partial with services and description", shop,
-			StatusSummary{Status: "partial", Delivery: ptr(true), Takeaway: ptr(false), Description: "Commandes par téléphone"},
+			StatusSummary{Status: "partial", Delivery: tdBool(true), Takeaway: tdBool(false), Description: "Commandes par téléphone"},
 			TagDiff{
 				{Key: "opening_hours:covid19", New: "open"},
 				{Key: "delivery:covid19", New: "yes"},

@@ -10,65 +10,34 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/paulmach/orb"
-
 	"codeberg.org/openmap/openmap/geo"
 )
 
-// State is where an edit is on its way to OSM.
-type State string
+// State is where an edit is on its way to OSM (see geo.EditState).
+type State = geo.EditState
 
-// The states of an edit. An edit goes approved → uploading → uploaded, or
-// approved → noting → noted for a note; conflict sends it back to review.
-// Uploading and noting are written before the request is sent: an edit
-// found in them after a crash is resolved by looking at OSM (the changeset's
-// content, the notes at the place), never by sending again blindly.
+// The states of an edit, as in geo.
 const (
-	StateApproved  State = "approved"
-	StateUploading State = "uploading" // Edit.Changeset holds the changeset it is sent in
-	StateUploaded  State = "uploaded"
-	StateNoting    State = "noting"
-	StateNoted     State = "noted"
-	StateConflict  State = "conflict" // Edit.Reason says why; back in the review queue
+	StateApproved  = geo.EditApproved
+	StateUploading = geo.EditUploading
+	StateUploaded  = geo.EditUploaded
+	StateNoting    = geo.EditNoting
+	StateNoted     = geo.EditNoted
+	StateConflict  = geo.EditConflict
 )
 
-// Edit is one approved proposal for one place: a tag diff to upload, or a
-// note to open.
-type Edit struct {
-	ID    int64       `json:"id"`
-	Place geo.PlaceID `json:"place"`
-	// Mapper is the OSM user id of the mapper who approved it; only their
-	// token uploads it.
-	Mapper int64 `json:"mapper"`
-	// Name is the place's name, for logs and the review page.
-	Name string `json:"name,omitempty"`
-	// Location is where the place was when the proposal was made (lon,
-	// lat); the upload is a conflict when the element is now more than
-	// Uploader.MaxMoveM away. Zero skips the check.
-	Location orb.Point `json:"location"`
-	// BaseVersion is the element version the proposal was made against.
-	BaseVersion int               `json:"base_version,omitempty"`
-	Diff        geo.TagDiff       `json:"diff,omitempty"`
-	Note        *geo.NoteProposal `json:"note,omitempty"`
+// Edit is one approved proposal for one place (see geo.OSMEdit).
+type Edit = geo.OSMEdit
 
-	State     State  `json:"state"`
-	Changeset int64  `json:"changeset,omitempty"` // when uploading or uploaded (0 if the change was already in OSM)
-	Version   int    `json:"version,omitempty"`   // the element's version once uploaded
-	NoteID    int64  `json:"note_id,omitempty"`
-	Reason    string `json:"reason,omitempty"` // why it is a conflict
-}
-
-// UploadResult is what becomes of an edit once it is in OSM: the store records
-// it on the edit and updates the stored place (tags and version).
-type UploadResult struct {
-	Changeset int64             // 0 when OSM already held the change
-	Version   int               // the element's version now
-	Tags      map[string]string // the element's tags now
-}
+// UploadResult is what becomes of an edit once it is in OSM (see
+// geo.EditUpload).
+type UploadResult = geo.EditUpload
 
 // Queue is the persistence the Uploader needs. Every method is durable when
 // it returns (the SQL store commits a transaction); the uploader calls each
-// one before the request it announces.
+// one before the request it announces. Its types are geo's (Edit is
+// geo.OSMEdit), so internal/store implements it without importing this
+// package.
 type Queue interface {
 	// Pending returns the mapper's edits in StateApproved, StateUploading or StateNoting,
 	// oldest first.
