@@ -82,7 +82,7 @@ func TestCrashRestart(t *testing.T) {
 			var child *exec.Cmd
 			if tc.killOnUpload {
 				killed := false
-				f.AfterUpload = func(int64) {
+				f.AfterUpload(func(int64) {
 					mu.Lock()
 					defer mu.Unlock()
 					if !killed && child != nil {
@@ -90,7 +90,7 @@ func TestCrashRestart(t *testing.T) {
 						child.Process.Kill()
 						child.Process.Wait()
 					}
-				}
+				})
 			}
 			start := func(crashAt string) *exec.Cmd {
 				cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$", "-test.count=1")
@@ -118,7 +118,7 @@ func TestCrashRestart(t *testing.T) {
 			mu.Lock()
 			child = nil
 			mu.Unlock()
-			f.AfterUpload = nil
+			f.AfterUpload(nil)
 			if out, err := start("").CombinedOutput(); err != nil {
 				t.Fatalf("restart: %v\n%s", err, out)
 			}

@@ -89,10 +89,16 @@ type Server struct {
 	tokens       map[string]int64 // access token → user id
 	users        map[int64]string // user id → display name
 
-	// AfterUpload, when set (before any request), is called once an upload
-	// has been applied and before its answer leaves the server: a test
-	// kills the client there.
-	AfterUpload func(changeset int64)
+	afterUpload func(changeset int64)
+}
+
+// AfterUpload sets f (nil: none) to be called once an upload has been
+// applied and before its answer leaves the server: a test kills the client
+// there.
+func (s *Server) AfterUpload(f func(changeset int64)) {
+	s.mu.Lock()
+	s.afterUpload = f
+	s.mu.Unlock()
 }
 
 type codeGrant struct {
@@ -274,9 +280,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.route(w, r)
-	if s.AfterUpload != nil && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/upload") {
+	s.mu.Lock()
+	after := s.afterUpload
+	s.mu.Unlock()
+	if after != nil && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/upload") {
 		id, _ := strconv.ParseInt(strings.Split(r.URL.Path, "/")[4], 10, 64)
-		s.AfterUpload(id)
+		after(id)
 	}
 }
 
