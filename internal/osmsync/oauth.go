@@ -47,13 +47,13 @@ func OAuthConfig(server Server, clientID, clientSecret, redirectURL string) (*oa
 }
 
 // Login is one login attempt in progress: what the instance keeps (in a
-// short-lived, HttpOnly, signed or encrypted cookie, or server-side) between
+// short-lived, HttpOnly cookie sealed by a Sealer, LoginCookie) between
 // sending the mapper to OSM and the callback. Verifier is a secret: never
 // logged, never in a URL.
 type Login struct {
-	State    string // compared with the callback's state (CSRF on the login)
-	Verifier string // the PKCE code verifier
-	URL      string // where to send the mapper's browser
+	State    string `json:"state"`    // compared with the callback's state (CSRF on the login)
+	Verifier string `json:"verifier"` // the PKCE code verifier
+	URL      string `json:"-"`        // where to send the mapper's browser
 }
 
 // StartLogin makes a new state and PKCE verifier and the authorization URL
