@@ -1,6 +1,10 @@
 package geo
 
-import "github.com/paulmach/orb"
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+)
 
 // EditState is where an edit is on its way back to OSM.
 type EditState string
@@ -54,4 +58,26 @@ type EditUpload struct {
 	Changeset int64             // 0 when OSM already held the change
 	Version   int               // the element's version now
 	Tags      map[string]string // the element's tags now
+}
+
+// ProposeFor is Propose on a stored place: its tags, and its name and id for
+// a note. An empty proposal means OSM already says what the reports say: the
+// place is not in the review queue.
+func (p TagProfile) ProposeFor(pl Place, s StatusSummary, day time.Time, opt ProposeOptions) (Proposal, error) {
+	if opt.PlaceName == "" {
+		opt.PlaceName = pl.Name
+	}
+	if opt.PlaceID.ID == 0 {
+		opt.PlaceID = pl.ID
+	}
+	return p.Propose(pl.Tags, s, day, opt)
+}
+
+// NewOSMEdit is the edit a mapper approves: the proposal for the place, made
+// against the place's version and location, in state approved.
+func NewOSMEdit(pl Place, prop Proposal, mapper int64) OSMEdit {
+	return OSMEdit{
+		Place: pl.ID, Mapper: mapper, Name: pl.Name, Location: pl.Location,
+		BaseVersion: pl.Version, Diff: prop.Diff, Note: prop.Note, State: EditApproved,
+	}
 }

@@ -3,6 +3,7 @@ package geo
 import (
 	"errors"
 	"maps"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 )
@@ -164,5 +165,45 @@ func TestDiffTags(t *testing.T) {
 	applied, conflicts := got.Apply(from)
 	if len(conflicts) != 0 || !maps.Equal(applied, to) {
 		t.Errorf("DiffTags(from,to).Apply(from) = %v %v, want %v", applied, conflicts, to)
+	}
+}
+
+// TestDiffTagsRoundTrip: on random tag sets, DiffTags(a, b) replayed on a
+// gives b, validates, and is applied in b; replayed on b it changes nothing.
+func TestDiffTagsRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	keys := []string{"shop", "name", "opening_hours", "check_date", "delivery", "takeaway", "phone", "website"}
+	vals := []string{"a", "b", "yes", "no", "Mo-Fr 09:00-18:00"}
+	random := func() map[string]string {
+		m := map[string]string{}
+		for _, k := range keys {
+			if rng.IntN(2) == 0 {
+				m[k] = vals[rng.IntN(len(vals))]
+			}
+		}
+		return m
+	}
+	for i := 0; i < 500; i++ {
+		a, b := random(), random()
+		d := DiffTags(a, b)
+		if err := d.Validate(); err != nil {
+			t.Fatalf("DiffTags(%v, %v) = %v: %v", a, b, d, err)
+		}
+		got, c := d.Apply(a)
+		if len(c) != 0 || !maps.Equal(got, b) || !d.AppliedIn(b) {
+			t.Fatalf("DiffTags(%v, %v).Apply(a) = %v %v", a, b, got, c)
+		}
+		again, c := d.Apply(b)
+		if len(c) != 0 || !maps.Equal(again, b) {
+			t.Fatalf("replay on the result changed it: %v %v", again, c)
+		}
+	}
+}
+
+func BenchmarkTagDiffApply(b *testing.B) {
+	tags := map[string]string{"shop": "bakery", "name": "Chez Paul", "opening_hours": "Mo-Sa 07:00-19:00", "addr:street": "Rue X", "addr:housenumber": "3"}
+	d := TagDiff{{Key: "opening_hours", Old: "Mo-Sa 07:00-19:00", New: "Mo-Sa 08:00-13:00"}, {Key: "check_date", New: "2026-12-01"}}
+	for b.Loop() {
+		d.Apply(tags)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/osm"
 	"golang.org/x/oauth2"
 
 	"codeberg.org/openmap/openmap/geo"
@@ -293,5 +294,32 @@ func TestElementDistance(t *testing.T) {
 				t.Errorf("DistanceM = %.2f, want %.2f", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestRelationElement: a multipolygon's /full answer gives its member ways'
+// nodes; a point inside is not moved, one 200 m off is.
+func TestRelationElement(t *testing.T) {
+	f, c := newFake(t)
+	w := square(f, 5, 1, 7.44, 43.75)
+	f.Add(&osm.Relation{ID: 9, Version: 3, Visible: true, ChangesetID: 7, Timestamp: t0,
+		Tags:    osm.Tags{{Key: "type", Value: "multipolygon"}, {Key: "amenity", Value: "townhall"}},
+		Members: osm.Members{{Type: osm.TypeWay, Ref: int64(w.ID), Role: "outer"}}})
+	el, err := c.Element(context.Background(), pid(geo.Relation, 9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(el.Points) != 5 || el.Version() != 3 || el.Tags()["amenity"] != "townhall" {
+		t.Fatalf("relation %+v", el)
+	}
+	if d := el.DistanceM(pt(7.44, 43.75)); d != 0 {
+		t.Errorf("inside: %v m", d)
+	}
+	if d := el.DistanceM(pt(7.44, 43.7502+200.0/111320)); d < 190 || d > 210 {
+		t.Errorf("200 m off: %v m", d)
+	}
+	up := el.WithTags(map[string]string{"type": "multipolygon", "amenity": "townhall", "check_date": "2026-12-01"}, 55).(*osm.Relation)
+	if len(up.Members) != 1 || up.Members[0].Ref != int64(w.ID) || up.Members[0].Role != "outer" || up.ChangesetID != 55 || up.Version != 3 {
+		t.Errorf("WithTags %+v", up)
 	}
 }

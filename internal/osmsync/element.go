@@ -156,7 +156,8 @@ func elementFrom(id geo.PlaceID, o *osm.OSM) (*Element, error) {
 }
 
 // DistanceM is how far p is from the element, in metres: 0 inside a closed
-// way, else the distance to the nearest point or segment. The place's stored
+// way (or inside a relation's bounding box), else the distance to the
+// nearest point or segment. The place's stored
 // location (a point inside the area when it was imported) is compared with
 // the element's current shape this way, so a large area does not look moved
 // because its centre and its stored point differ. It is +Inf for an element
@@ -185,12 +186,14 @@ func (e *Element) DistanceM(p orb.Point) float64 {
 		best = math.Min(best, segDist(ax, ay, bx, by))
 	}
 	if _, isRel := e.Object.(*osm.Relation); isRel {
-		// members need not be contiguous: also test each point alone
+		// Members come in any order and direction, so their points do not
+		// make one ring: a point within the members' bounding box counts as
+		// not moved (lenient, and relations are rare as places).
+		b := orb.Bound{Min: pts[0], Max: pts[0]}
 		for _, q := range pts {
-			x, y := xy(q)
-			best = math.Min(best, math.Hypot(x, y))
+			b = b.Extend(q)
 		}
-		if ringContains(pts, p) {
+		if b.Contains(p) {
 			return 0
 		}
 	}

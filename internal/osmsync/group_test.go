@@ -134,3 +134,15 @@ func TestChangesetTags(t *testing.T) {
 		t.Errorf("tags %v", got)
 	}
 }
+
+// BenchmarkGroup groups 10 000 edits spread over a 100 km region.
+func BenchmarkGroup(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	pts := make([]orb.Point, 10_000)
+	for i := range pts {
+		pts[i] = orb.Point{5 + rng.Float64(), 45 + rng.Float64()}
+	}
+	for b.Loop() {
+		Group(pts, func(p orb.Point) orb.Point { return p }, GroupOptions{})
+	}
+}
