@@ -43,14 +43,19 @@ type Queue interface {
 	// oldest first.
 	Pending(ctx context.Context, mapper int64) ([]Edit, error)
 	// MarkUploading records that the edits are about to be uploaded in
-	// changeset cs (StateApproved or StateUploading → StateUploading).
+	// changeset cs (StateApproved → StateUploading), all or none: it fails,
+	// changing nothing, when one of them is not approved any more (another
+	// run took it), so two runs never send the same edit.
 	MarkUploading(ctx context.Context, cs int64, ids []int64) error
-	// MarkUploaded records that edit id is in OSM (StateUploading or StateApproved → StateUploaded).
+	// MarkUploaded records that edit id is in OSM: from StateUploading in
+	// changeset u.Changeset, or from StateApproved when u.Changeset is 0
+	// (OSM already held the change). Any other state is an error.
 	MarkUploaded(ctx context.Context, id int64, u UploadResult) error
 	// Requeue puts an edit whose upload or note certainly did not happen
 	// back to StateApproved, its changeset cleared.
 	Requeue(ctx context.Context, id int64) error
-	// MarkConflict sends an edit back to review with the reason (→ StateConflict).
+	// MarkConflict sends an edit back to review with the reason
+	// (StateApproved or StateNoting → StateConflict).
 	MarkConflict(ctx context.Context, id int64, reason string) error
 	// MarkNoting records that the note of edit id is about to be opened.
 	MarkNoting(ctx context.Context, id int64) error
@@ -147,7 +152,7 @@ func (q *MemQueue) MarkUploading(_ context.Context, cs int64, ids []int64) error
 	for _, id := range ids { // all or none, as the SQL transaction will
 		if e := q.edits[id]; e == nil {
 			return fmt.Errorf("%w: %d", ErrNoEdit, id)
-		} else if err := want(e, StateApproved, StateUploading); err != nil {
+		} else if err := want(e, StateApproved); err != nil {
 			return err
 		}
 	}
@@ -168,8 +173,12 @@ func (q *MemQueue) MarkUploading(_ context.Context, cs int64, ids []int64) error
 // MarkUploaded implements Queue.
 func (q *MemQueue) MarkUploaded(_ context.Context, id int64, u UploadResult) error {
 	return q.update(id, func(e *Edit) error {
-		if err := want(e, StateApproved, StateUploading); err != nil {
-			return err
+		if u.Changeset == 0 { // already in OSM: only an edit no run has taken
+			if err := want(e, StateApproved); err != nil {
+				return err
+			}
+		} else if err := want(e, StateUploading); err != nil || e.Changeset != u.Changeset {
+			return fmt.Errorf("osmsync: edit %d is %s in changeset %d, not uploading in %d", e.ID, e.State, e.Changeset, u.Changeset)
 		}
 		e.State, e.Changeset, e.Version, e.Reason = StateUploaded, u.Changeset, u.Version, ""
 		return nil
@@ -190,7 +199,7 @@ func (q *MemQueue) Requeue(_ context.Context, id int64) error {
 // MarkConflict implements Queue.
 func (q *MemQueue) MarkConflict(_ context.Context, id int64, reason string) error {
 	return q.update(id, func(e *Edit) error {
-		if err := want(e, StateApproved, StateUploading, StateNoting); err != nil {
+		if err := want(e, StateApproved, StateNoting); err != nil {
 			return err
 		}
 		e.State, e.Changeset, e.Reason = StateConflict, 0, reason

@@ -243,3 +243,36 @@ func TestNotes(t *testing.T) {
 		t.Errorf("%d notes, edit %+v; want the note found, not reopened", n, q.All()[2])
 	}
 }
+
+// TestConcurrentRuns: two runs of the same mapper at once (the button and
+// the command line) never send an edit twice.
+func TestConcurrentRuns(t *testing.T) {
+	f, c := newFake(t)
+	var q MemQueue
+	for i := int64(1); i <= 20; i++ {
+		f.Add(node(i, 1, 7.42+float64(i)*0.0001, 43.73, "shop", "bakery"))
+		q.Add(Edit{Place: pid(geo.Node, i), Mapper: 1, Location: pt(7.42+float64(i)*0.0001, 43.73), Diff: checkDiff})
+	}
+	var wg sync.WaitGroup
+	for r := 0; r < 2; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			(&Uploader{Client: c, Queue: &q, Mapper: 1, Group: GroupOptions{MaxChanges: 3}}).Run(context.Background())
+		}()
+	}
+	wg.Wait()
+	// whatever a loser left approved, a last run finishes
+	if _, err := (&Uploader{Client: c, Queue: &q, Mapper: 1}).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	count := map[int64]int{}
+	for _, u := range f.Uploads() {
+		count[u.ID]++
+	}
+	for _, e := range q.All() {
+		if count[e.Place.ID] != 1 || e.State != StateUploaded {
+			t.Errorf("%v: %d uploads, state %s %s", e.Place, count[e.Place.ID], e.State, e.Reason)
+		}
+	}
+}
