@@ -15,6 +15,9 @@ import (
 	"codeberg.org/openmap/openmap/internal/store"
 )
 
+// The store's edit queue is the Uploader's persistence.
+var _ Queue = store.OSMEdits{}
+
 const monacoTestdata = "../../testdata/monaco-and-french-border-2016-03-04.osm.pbf"
 
 // TestUploadImportedPlaces: places imported from the real extract into the
@@ -101,33 +104,45 @@ func TestUploadImportedPlaces(t *testing.T) {
 	}
 
 	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	var q MemQueue
+	q := st.OSMEdits() // the SQL queue: the uploader's real persistence
 	expected := map[geo.PlaceID]map[string]string{}
 	for _, p := range places {
 		prop, err := geo.SurveyProfile().ProposeFor(p, geo.StatusSummary{Status: "open"}, day, geo.ProposeOptions{})
 		if err != nil || len(prop.Diff) == 0 {
 			t.Fatalf("%v: proposal %+v %v", p.ID, prop, err)
 		}
-		if _, err := q.Add(geo.NewOSMEdit(p, prop, 1)); err != nil {
+		if _, err := q.Approve(ctx, geo.NewOSMEdit(p, prop, 1), "survey", geo.StatusSummary{Status: "open"}); err != nil {
 			t.Fatal(err)
 		}
 		exp := maps.Clone(p.Tags)
 		exp["check_date"] = "2026-12-01"
 		expected[p.ID] = exp
 	}
-	rep, err := (&Uploader{Client: c, Queue: &q, Mapper: 1, Changeset: csOpts}).Run(ctx)
+	rep, err := (&Uploader{Client: c, Queue: q, Mapper: 1, Changeset: csOpts}).Run(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Conflicts != 0 || rep.Uploaded != len(places) {
-		for _, e := range q.All() {
+		all, _ := q.List(ctx)
+		for _, e := range all {
 			if e.State != StateUploaded {
 				t.Logf("%v: %s %s", e.Place, e.State, e.Reason)
 			}
 		}
 		t.Fatalf("report %+v for %d places", rep, len(places))
 	}
-	for _, e := range q.All() {
+	edits, err := q.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range edits {
+		if e.State != StateUploaded || e.Changeset == 0 {
+			t.Errorf("%v: %s in changeset %d", e.Place, e.State, e.Changeset)
+		}
+		pl, err := st.Place(ctx, e.Place)
+		if err != nil || !maps.Equal(pl.Tags, expected[e.Place]) || pl.Version != e.Version {
+			t.Errorf("stored place %v: v%d %v, want v%d %v (%v)", e.Place, pl.Version, pl.Tags, e.Version, expected[e.Place], err)
+		}
 		o, _ := f.Element(string(e.Place.Type), e.Place.ID)
 		if got := tagMap(o); !maps.Equal(got, expected[e.Place]) {
 			t.Errorf("%v: tags %v, want %v", e.Place, got, expected[e.Place])
