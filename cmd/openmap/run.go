@@ -32,6 +32,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"import":  {"import OSM extracts (.osm.pbf, .osm, .osm.bz2, .osm.gz) into the database", runImport},
 		"stats":   {"print counts of places in the database", runStats},
+		"sync":    {"send mapper-approved edits back to OpenStreetMap (edits, upload, export, login)", runSync},
 		"version": {"print the version", runVersion},
 	}
 }

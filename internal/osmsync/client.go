@@ -235,6 +235,9 @@ func retryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
+// Server is the OSM instance the client speaks to.
+func (c *Client) Server() Server { return c.cfg.Server }
+
 // Element fetches the current version of an element. Ways and relations
 // come with their members' nodes (the /full call), so Element.Geometry can
 // tell whether the place moved. A deleted element is ErrGone.

@@ -16,6 +16,10 @@ import (
 // account's display name, upload changesets, open notes. Nothing more.
 var Scopes = []string{"read_prefs", "write_api", "write_notes"}
 
+// OutOfBand is the redirect URL of a login without a web server (the
+// command line): OSM shows the code for the mapper to paste.
+const OutOfBand = "urn:ietf:wg:oauth:2.0:oob"
+
 // OAuthConfig builds the OAuth 2.0 configuration of an openmap instance
 // registered on server (an "OAuth 2 application" in the mapper's OSM
 // account settings, confidential or public). redirectURL is the instance's
@@ -27,7 +31,7 @@ func OAuthConfig(server Server, clientID, clientSecret, redirectURL string) (*oa
 	if clientID == "" {
 		return nil, errors.New("osmsync: oauth config: empty client id")
 	}
-	if u, err := url.Parse(redirectURL); err != nil || u.Scheme == "" || u.Host == "" {
+	if u, err := url.Parse(redirectURL); redirectURL != OutOfBand && (err != nil || u.Scheme == "" || u.Host == "") {
 		return nil, fmt.Errorf("osmsync: oauth config: bad redirect URL %q", redirectURL)
 	}
 	web := strings.TrimRight(server.Web, "/")

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/osm"
 
 	"codeberg.org/openmap/openmap/geo"
 	"codeberg.org/openmap/openmap/importer"
@@ -57,49 +56,11 @@ func TestUploadImportedPlaces(t *testing.T) {
 	for _, p := range places {
 		want[p.ID] = true
 	}
-	ways := map[osm.WayID]*osm.Way{}
-	var rels []*osm.Relation
-	if err := scanFile(ctx, monacoTestdata, func(o osm.Object) {
-		switch o := o.(type) {
-		case *osm.Way:
-			ways[o.ID] = o
-		case *osm.Relation:
-			if want[geo.PlaceID{Type: geo.Relation, ID: int64(o.ID)}] {
-				rels = append(rels, o)
-			}
-		case *osm.Node:
-			if want[geo.PlaceID{Type: geo.Node, ID: int64(o.ID)}] {
-				f.Add(o)
-			}
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	nodes := map[osm.NodeID]bool{}
-	addWay := func(w *osm.Way) {
-		f.Add(w)
-		for _, wn := range w.Nodes {
-			nodes[wn.ID] = true
-		}
-	}
+	keys := map[string]bool{}
 	for id := range want {
-		if id.Type == geo.Way {
-			addWay(ways[osm.WayID(id.ID)])
-		}
+		keys[id.String()] = true
 	}
-	for _, r := range rels {
-		f.Add(r)
-		for _, m := range r.Members {
-			if w := ways[osm.WayID(m.Ref)]; m.Type == osm.TypeWay && w != nil {
-				addWay(w)
-			}
-		}
-	}
-	if err := scanFile(ctx, monacoTestdata, func(o osm.Object) {
-		if n, ok := o.(*osm.Node); ok && nodes[n.ID] && !want[geo.PlaceID{Type: geo.Node, ID: int64(n.ID)}] {
-			f.Add(n)
-		}
-	}); err != nil {
+	if err := f.AddFromPBF(ctx, monacoTestdata, keys); err != nil {
 		t.Fatal(err)
 	}
 

@@ -708,6 +708,12 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.codes[code] = codeGrant{challenge: q.Get("code_challenge"), redirect: q.Get("redirect_uri"), user: 1}
 	s.mu.Unlock()
+	if q.Get("redirect_uri") == "urn:ietf:wg:oauth:2.0:oob" {
+		// OSM shows the code on a page for the mapper to copy
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, code)
+		return
+	}
 	u, err := url.Parse(q.Get("redirect_uri"))
 	if err != nil || u.Host == "" {
 		http.Error(w, "bad redirect_uri", http.StatusBadRequest)
