@@ -301,45 +301,37 @@ func (u *Uploader) upload(ctx context.Context, g []prepared, rep *Report) (retry
 		return nil, false, nil
 	}
 
+	// Whatever the answer, look at the changeset: an earlier attempt of a
+	// retried request, or a request whose answer was lost, may have been
+	// applied. resolve closes it, records what is in it and requeues the rest.
+	back, rerr := u.resolve(ctx, cs, editsOf(g), rep)
+	if rerr != nil {
+		return nil, false, errors.Join(err, rerr)
+	}
+	if len(back) == 0 {
+		return nil, false, nil
+	}
 	var ae *APIError
-	definitive := errors.As(err, &ae) && ae.StatusCode >= 400 && ae.StatusCode < 500
-	if !definitive || ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode == http.StatusServiceUnavailable {
-		// 429/503: not applied, but 5xx and timeouts may have been: look.
-		back, rerr := u.resolve(ctx, cs, editsOf(g), rep)
-		if rerr != nil {
-			return nil, false, errors.Join(err, rerr)
-		}
-		if errors.Is(err, ErrRateLimited) || errors.Is(err, ErrUnauthorized) || ctx.Err() != nil {
-			rep.Left += len(back)
-			return nil, false, fmt.Errorf("osmsync: upload: %w", err)
-		}
-		u.log().Warn("osm upload failed, looked at the changeset", "changeset", cs, "err", err.Error(), "not_applied", len(back))
-		return back, false, nil
-	}
-	// A 4xx answer: the API applied nothing.
-	for _, p := range g {
-		if rerr := u.Queue.Requeue(ctx, p.edit.ID); rerr != nil {
-			return nil, false, fmt.Errorf("osmsync: upload: requeue edit %d: %w", p.edit.ID, rerr)
-		}
-	}
-	u.closeQuietly(ctx, cs)
 	switch {
-	case ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden:
-		rep.Left += len(g)
+	case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrRateLimited), ctx.Err() != nil:
+		rep.Left += len(back)
 		return nil, false, fmt.Errorf("osmsync: upload: %w", err)
+	case !errors.As(err, &ae) || ae.StatusCode >= 500:
+		u.log().Warn("osm upload failed, not applied; retrying", "changeset", cs, "err", err.Error())
+		return back, false, nil
 	case ae.StatusCode == http.StatusConflict:
 		// someone edited one of the elements since it was fetched, or the
 		// changeset was closed: fetch again and retry
 		u.log().Info("osm upload conflict, retrying", "changeset", cs, "message", ae.Message)
-		return editsOf(g), false, nil
-	case len(g) > 1:
+		return back, false, nil
+	case len(back) > 1:
 		// 412, 410, 404, 400: one element is wrong; find which, one by one
-		return editsOf(g), true, nil
+		return back, true, nil
 	}
 	rep.Conflicts++
 	reason := fmt.Sprintf("OSM refused the upload: %d %s", ae.StatusCode, ae.Message)
-	if err := u.Queue.MarkConflict(ctx, g[0].edit.ID, reason); err != nil {
-		return nil, false, fmt.Errorf("osmsync: upload: record conflict of edit %d: %w", g[0].edit.ID, err)
+	if err := u.Queue.MarkConflict(ctx, back[0].ID, reason); err != nil {
+		return nil, false, fmt.Errorf("osmsync: upload: record conflict of edit %d: %w", back[0].ID, err)
 	}
 	return nil, false, nil
 }
@@ -397,6 +389,9 @@ func (u *Uploader) resolve(ctx context.Context, cs int64, edits []Edit, rep *Rep
 		}
 		e.State, e.Changeset = StateApproved, 0
 		back = append(back, e)
+	}
+	if len(back) < len(edits) {
+		rep.Changesets = append(rep.Changesets, cs)
 	}
 	u.log().Info("osm changeset resolved", "changeset", cs, "uploaded", len(edits)-len(back), "requeued", len(back))
 	return back, nil

@@ -29,6 +29,9 @@ func TestUploadErrorAnswers(t *testing.T) {
 		wantReason    string
 		wantSleepAtLe time.Duration // a sleep at least this long happened
 	}{
+		{name: "503 after the upload was applied: the retry meets 409, the changeset shows it went through", setup: func(f *osmfake.Server, _ *Uploader) {
+			f.Fail(osmfake.Fault{Method: "POST", Path: "/changeset/", Status: 503, After: true})
+		}, wantState: StateUploaded, wantUploads: 1},
 		{name: "429 with Retry-After on changeset create: waits and goes on", setup: func(f *osmfake.Server, _ *Uploader) {
 			f.Fail(osmfake.Fault{Method: "PUT", Path: "/changeset/create", Status: 429, RetryAfter: "7"})
 		}, wantState: StateUploaded, wantUploads: 1, wantSleepAtLe: 7 * time.Second},
