@@ -92,7 +92,7 @@ func indexPBF(path string) (*pbfIndex, error) {
 		return nil, errors.New("file is empty")
 	}
 	idx.whole()
-	if err := idx.findRanges(f); err != nil || idx.nodes[1] != idx.ways[0] || idx.ways[1] != idx.relations[0] {
+	if err := idx.findRanges(f); err != nil {
 		// A blob of an unusual compression, or blobs that mix types:
 		// read every blob in every pass, which is always right.
 		idx.whole()
@@ -116,6 +116,9 @@ func (idx *pbfIndex) findRanges(f io.ReaderAt) error {
 		data = data[1:]
 	}
 	n := len(data)
+	if n == 0 {
+		return errors.New("no data blocks")
+	}
 	kinds := make(map[int][2]int, 8) // blob → min, max kind
 	var ferr error
 	kind := func(i int) [2]int {
@@ -140,8 +143,15 @@ func (idx *pbfIndex) findRanges(f io.ReaderAt) error {
 	}
 	start := data[0].off
 	idx.nodes = [2]int64{start, at(firstMin(kindWay))}
-	idx.ways = [2]int64{at(firstMax(kindWay)), at(firstMin(kindRelation))}
+	// Ways are read to the end of the file: a way after the first
+	// relation (a file that is not quite sorted) is then still seen, and
+	// the relation blobs cost little, skipped undecoded.
+	idx.ways = [2]int64{at(firstMax(kindWay)), idx.size}
 	idx.relations = [2]int64{at(firstMax(kindRelation)), idx.size}
+	waysEnd := at(firstMin(kindRelation))
+	if idx.nodes[1] != idx.ways[0] || waysEnd != idx.relations[0] {
+		return errors.New("blocks mix element types")
+	}
 	return ferr
 }
 
