@@ -436,7 +436,11 @@ func ruleCrossesMidnight(r *hrule) bool {
 // selects the day overrides (";") or adds to (",") the earlier ones; times
 // past midnight of the day before spill in; fallback rules ("||") fill what
 // nothing else said.
-func (ev *evaluator) build(dd day, d *sched) {
+func (ev *evaluator) build(dd day, d *sched) { ev.buildMode(dd, d, false) }
+
+// buildMode is build; with display set, the day's own spans are kept whole
+// ("22:00-02:00" stays on its day) and nothing spills in from the day before.
+func (ev *evaluator) buildMode(dd day, d *sched, display bool) {
 	d.clear()
 	var prev day
 	havePrev := false
@@ -465,9 +469,13 @@ func (ev *evaluator) build(dd day, d *sched) {
 			if r.kind == kNormal {
 				d.clear()
 			}
-			ev.spans(r, dd, d, paintOwn, cm)
+			if display {
+				ev.spans(r, dd, d, paintFull, cm)
+			} else {
+				ev.spans(r, dd, d, paintOwn, cm)
+			}
 		}
-		if ruleCrossesMidnight(r) {
+		if !display && ruleCrossesMidnight(r) {
 			if !havePrev {
 				prev = mkDay(dd.jdn - 1)
 				havePrev = true

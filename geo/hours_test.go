@@ -504,3 +504,48 @@ func BenchmarkStateAtCached(b *testing.B) {
 		hs[i%len(hs)].StateAt(at, ctx)
 	}
 }
+
+func TestWeekAndDescribe(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	ctx := HoursContext{Location: paris, Country: "FR"}
+	h, err := ParseHours(`Mo-Fr 09:00-12:00,14:00-19:00; Sa 10:00-02:00; PH off; Dec 24 09:00-12:00; Su[1] 10:00-12:00 "brunch"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	monday := time.Date(2025, 7, 14, 15, 0, 0, 0, paris) // 14 July, a holiday
+	week := h.Week("fr", monday, ctx)
+	var got []string
+	for _, d := range week {
+		got = append(got, d.Day+" "+d.Date.Format("02")+" "+d.Text)
+	}
+	want := []string{
+		"Lundi 14 Fermé (Fête nationale)",
+		"Mardi 15 09:00–12:00, 14:00–19:00",
+		"Mercredi 16 09:00–12:00, 14:00–19:00",
+		"Jeudi 17 09:00–12:00, 14:00–19:00",
+		"Vendredi 18 09:00–12:00, 14:00–19:00",
+		"Samedi 19 10:00–02:00",
+		"Dimanche 20 Fermé",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Week fr:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if en := h.Week("en", monday, ctx); en[0].Day != "Monday" || en[0].Text != "Closed (Fête nationale)" || !en[0].Closed {
+		t.Errorf("Week en: %+v", en[0])
+	}
+	always, _ := ParseHours("24/7")
+	if w := always.Week("fr", monday, ctx); w[2].Text != "24 h/24" {
+		t.Errorf("24/7 in French: %q", w[2].Text)
+	}
+	for _, c := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"Jours fériés : fermé", "24 décembre : 09:00–12:00", "1er dimanche du mois : 10:00–12:00 « brunch »"}},
+		{"en", []string{"Public holidays: closed", "24 December: 09:00–12:00", "1st Sunday of the month: 10:00–12:00 “brunch”"}},
+	} {
+		if got := h.Describe(c.lang); strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("Describe(%s) = %q, want %q", c.lang, got, c.want)
+		}
+	}
+}
