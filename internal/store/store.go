@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// ErrNotFound is returned when the asked row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrNoSpatiaLite says that the mod_spatialite extension could not be loaded.
+var ErrNoSpatiaLite = errors.New("mod_spatialite is not installed: on Debian/Ubuntu run 'sudo apt-get install libsqlite3-mod-spatialite' (Fedora: 'dnf install libspatialite', macOS: 'brew install libspatialite')")
+
+const driverName = "openmap_spatialite"
+
+var registerOnce sync.Once
+
+func register() {
+	registerOnce.Do(func() {
+		sql.Register(driverName, &sqlite3.SQLiteDriver{Extensions: []string{"mod_spatialite"}})
+	})
+}
+
+// Store is the openmap database.
+type Store struct {
+	path string
+	db   *sql.DB // reads: a pool
+	wdb  *sql.DB // writes: one connection, BEGIN IMMEDIATE
+}
+
+// Open opens (creating if needed) the SpatiaLite database at path and brings
+// its schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: no database path given")
+	}
+	register()
+	dsn := func(txlock string) string {
+		q := url.Values{}
+		q.Set("_busy_timeout", "10000")
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", "NORMAL")
+		q.Set("_foreign_keys", "1")
+		q.Set("_txlock", txlock)
+		return "file:" + url.PathEscape(path) + "?" + q.Encode()
+	}
+	wdb, err := sql.Open(driverName, dsn("immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetConnMaxIdleTime(0)
+	if err := wdb.PingContext(ctx); err != nil {
+		wdb.Close()
+		if strings.Contains(err.Error(), "mod_spatialite") {
+			return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrNoSpatiaLite, err)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{path: path, wdb: wdb}
+	if err := s.migrate(ctx); err != nil {
+		wdb.Close()
+		return nil, err
+	}
+	s.db, err = sql.Open(driverName, dsn("deferred")+"&mode=ro")
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
+	}
+	s.db.SetMaxOpenConns(8)
+	s.db.SetMaxIdleConns(8)
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	var errs []error
+	if s.db != nil {
+		errs = append(errs, s.db.Close())
+	}
+	errs = append(errs, s.wdb.Close())
+	return errors.Join(errs...)
+}
+
+// Path is the file the store was opened on.
+func (s *Store) Path() string { return s.path }
+
+func (s *Store) migrate(ctx context.Context) error {
+	// InitSpatialMetadata(1) creates the SpatiaLite catalogue in one
+	// transaction of its own (without it, thousands of autocommits take
+	// seconds), so it runs before the numbered migrations.
+	var has int
+	if err := s.wdb.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'geometry_columns'`).Scan(&has); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	if has == 0 {
+		if _, err := s.wdb.ExecContext(ctx, `SELECT InitSpatialMetadata(1)`); err != nil {
+			return fmt.Errorf("store: init spatial metadata: %w", err)
+		}
+	}
+	if _, err := s.wdb.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	type mig struct {
+		version int
+		name    string
+	}
+	var list []mig
+	for _, f := range files {
+		base := strings.TrimPrefix(f, "migrations/")
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return fmt.Errorf("store: migration %s: name must start with a number and '_'", base)
+		}
+		list = append(list, mig{v, base})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].version < list[j].version })
+	for _, m := range list {
+		var done int
+		if err := s.wdb.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&done); err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		if done > 0 {
+			continue
+		}
+		body, err := migrations.ReadFile("migrations/" + m.name)
+		if err != nil {
+			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+		if err := s.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				m.version, m.name, now())
+			return err
+		}); err != nil {
+			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+// inTx runs f in a write transaction, committed if f returns nil.
+func (s *Store) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339) }
