@@ -547,21 +547,23 @@ func (h *Hours) StateAt(t time.Time, ctx HoursContext) HoursState {
 // within this many days is taken as constant.
 const maxScanDays = 3 * 366
 
-// NextChange returns the first instant after t at which the state or the
-// comment changes, and false when nothing changes within three years.
+// NextChange returns the first instant after t at which the state (open,
+// closed, unknown) changes, and false when it does not change within three
+// years. Comments are ignored: a closed day followed by a closed public
+// holiday is one closed stretch (Intervals shows the comments).
 func (h *Hours) NextChange(t time.Time, ctx HoursContext) (time.Time, bool) {
 	ev := evaluator{h: h, ctx: ctx, loc: ctx.location()}
 	lt := t.In(ev.loc)
 	dd, minute := localDay(lt)
 	var d sched
 	ev.build(dd, &d)
-	st, cm := d.at(minute)
+	st, _ := d.at(minute)
 	for k := 0; k < maxScanDays; k++ {
 		if k > 0 {
 			dd = mkDay(dd.jdn + 1)
 			ev.build(dd, &d)
 			minute = 0
-			if s2, c2 := d.at(0); s2 != st || c2 != cm {
+			if s2, _ := d.at(0); s2 != st {
 				return wallTime(dd, 0, ev.loc), true
 			}
 		}
@@ -570,7 +572,7 @@ func (h *Hours) NextChange(t time.Time, ctx HoursContext) (time.Time, bool) {
 			if b <= minute || b >= 1440 {
 				continue
 			}
-			if s2, c2 := d.at(b); s2 != st || c2 != cm {
+			if s2, _ := d.at(b); s2 != st {
 				w := wallTime(dd, b, ev.loc)
 				if !w.After(t) {
 					continue

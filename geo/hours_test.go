@@ -344,8 +344,8 @@ func TestNextChangeAndIntervals(t *testing.T) {
 		t.Errorf("NextChange = %v %v, want %v", next, ok, want)
 	}
 	next, ok = h.NextChange(next, ctx)
-	if want := time.Date(2025, 7, 14, 0, 0, 0, 0, paris); !ok || !next.Equal(want) {
-		t.Errorf("NextChange over the weekend = %v %v, want %v (Monday 14 July gets the holiday comment)", next, ok, want)
+	if want := time.Date(2025, 7, 15, 9, 0, 0, 0, paris); !ok || !next.Equal(want) {
+		t.Errorf("NextChange over the weekend = %v %v, want %v (Monday 14 July is a holiday)", next, ok, want)
 	}
 	ivs := h.Intervals(from, from.AddDate(0, 0, 4), ctx)
 	var got []string
