@@ -43,6 +43,8 @@ type hrule struct {
 	comment  string
 	hasComm  bool
 	always   bool // "24/7"
+
+	shareNext bool // parse time only: takes the times and state of the next rule
 }
 
 // hasSelectors reports whether the rule selects days (a rule without any

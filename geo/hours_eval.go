@@ -34,6 +34,7 @@ type HoursInterval struct {
 type seg struct {
 	s, e int
 	st   uint8
+	spec bool // painted by a rule with day selectors
 	cm   string
 }
 
@@ -41,6 +42,7 @@ const maxSegs = 48
 
 type sched struct {
 	n    int
+	spec bool // what paint records in seg.spec
 	segs [maxSegs]seg
 }
 
@@ -62,13 +64,15 @@ func (d *sched) paint(s, e int, st uint8, cm string) {
 	var repl [3]seg
 	k := 0
 	if i < j && d.segs[i].s < s {
-		repl[k] = seg{d.segs[i].s, s, d.segs[i].st, d.segs[i].cm}
+		repl[k] = d.segs[i]
+		repl[k].e = s
 		k++
 	}
-	repl[k] = seg{s, e, st, cm}
+	repl[k] = seg{s: s, e: e, st: st, spec: d.spec, cm: cm}
 	k++
 	if i < j && d.segs[j-1].e > e {
-		repl[k] = seg{e, d.segs[j-1].e, d.segs[j-1].st, d.segs[j-1].cm}
+		repl[k] = d.segs[j-1]
+		repl[k].s = e
 		k++
 	}
 	newN := d.n - (j - i) + k
@@ -106,6 +110,18 @@ func (d *sched) fillGaps(s, e int, st uint8, cm string) {
 }
 
 func (d *sched) clear() { d.n = 0 }
+
+// clearUnspecific removes what rules without day selectors painted.
+func (d *sched) clearUnspecific() {
+	n := 0
+	for i := 0; i < d.n; i++ {
+		if d.segs[i].spec {
+			d.segs[n] = d.segs[i]
+			n++
+		}
+	}
+	d.n = n
+}
 
 // day is a civil day in the place's calendar.
 type day struct {
@@ -183,7 +199,7 @@ func (ev *evaluator) matches(r *hrule, dd day) (bool, string) {
 			} else {
 				in = wk >= w.from || wk <= to
 			}
-			if in && (w.step <= 1 || (wk-w.from+53)%w.step == 0) {
+			if in && (w.step <= 1 || ((wk-w.from)%53+53)%53%w.step == 0) {
 				ok = true
 				break
 			}
@@ -340,6 +356,17 @@ func (ev *evaluator) eventMinute(e uint8, dd day) (int, bool) {
 	return int(utc.Sub(midnight) / time.Minute), true
 }
 
+// nominal is a time with sun events at their usual hours (dawn 05:30,
+// sunrise 06:00, sunset 18:00, dusk 18:30, as opening_hours.js assumes):
+// whether a span with an event is meant to cross midnight is decided on it.
+func nominal(t tpoint) int {
+	base := [...]int{0, 330, 360, 1080, 1110}
+	if t.ev == evNone {
+		return t.min
+	}
+	return base[t.ev] + t.min
+}
+
 // openEndGuess is how long an open end ("17:00+") is assumed to last, as
 // opening_hours.js does: 8 h from 22:00, 10 h from 17:00, else until midnight.
 func openEndGuess(start int) int {
@@ -404,7 +431,12 @@ func (ev *evaluator) spans(r *hrule, dd day, d *sched, mode int, cm string) {
 				e = m + t.to.min
 			}
 			if e <= s {
-				e += 1440
+				if t.from.ev == evNone && t.to.ev == evNone || nominal(t.to) <= nominal(t.from) {
+					e += 1440
+				} else {
+					// "(sunset+00:30)-22:00" when the sun sets late: empty
+					continue
+				}
 			}
 			emit(d, mode, s, e, r.state, cm)
 			if t.openEnd && r.state == stOpen {
@@ -446,7 +478,6 @@ func (ev *evaluator) buildMode(dd day, d *sched, display bool) {
 	havePrev := false
 	h := ev.h
 	anyFallback := false
-	matchedEarlier := false
 	for i := range h.rules {
 		r := &h.rules[i]
 		if r.kind == kFallback {
@@ -454,21 +485,26 @@ func (ev *evaluator) buildMode(dd day, d *sched, display bool) {
 			continue
 		}
 		ok, hname := ev.matches(r, dd)
-		if ok && i > 0 && !r.hasDaySelectors() && len(r.times) > 0 && r.kind == kNormal && matchedEarlier {
-			// a rule without day selectors after others applies only to
-			// the days no earlier rule selected ("Mo-Fr 10:00-18:00;
-			// 11:00-15:00" is 11-15 at weekends), as in opening_hours.js
-			ok = false
-		}
 		cm := r.comment
 		if cm == "" {
 			cm = hname
 		}
-		if ok {
-			matchedEarlier = matchedEarlier || r.hasDaySelectors()
-			if r.kind == kNormal {
+		d.spec = r.hasDaySelectors()
+		if ok && r.kind == kNormal {
+			switch {
+			case i > 0 && len(r.times) > 0 && r.state == stClosed:
+				// "Mo-Fr 08:00-18:00; Fr 12:00-14:00 off" only closes 12-14
+			case i > 0 && len(r.times) > 0 && !d.spec:
+				// a time-only rule replaces earlier time-only rules but adds
+				// to rules with day selectors ("Mo-Fr 10:00-18:00;
+				// 11:00-15:00" keeps 10-18 on weekdays, opens 11-15 at
+				// weekends), as opening_hours.js reads it
+				d.clearUnspecific()
+			default:
 				d.clear()
 			}
+		}
+		if ok {
 			if display {
 				ev.spans(r, dd, d, paintFull, cm)
 			} else {

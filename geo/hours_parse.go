@@ -525,6 +525,17 @@ func (p *parser) parse() (*Hours, error) {
 				kind = kNormal
 			case ',':
 				kind = kAdditional
+				last := &h.rules[len(h.rules)-1]
+				if !last.explicit && !last.hasComm && !last.always && len(last.times) == 0 {
+					// "Tu, Jan 01 off": the comma would make "Tu" a rule of
+					// its own, open all day (opening_hours.js rejects it too)
+					if !p.lenient {
+						return nil, herr(t.pos, "additional_rule", "“,” would make the days before it a rule open all day: use “;” or put the state on them", "« , » ferait des jours qui précèdent une règle ouverte toute la journée : utilisez « ; » ou donnez-leur un état")
+					}
+					p.warn(t.pos, "additional_rule", "days before “,” take the state of what follows", "les jours avant « , » prennent l’état de ce qui suit")
+					last.shareNext = true
+					kind = kNormal
+				}
 			default:
 				kind = kFallback
 			}
@@ -550,6 +561,13 @@ func (p *parser) parse() (*Hours, error) {
 			continue
 		}
 		return nil, p.unexpected("“;”, “,” or the end", "« ; », « , » ou la fin")
+	}
+	for i := len(h.rules) - 2; i >= 0; i-- {
+		if r := &h.rules[i]; r.shareNext {
+			n := &h.rules[i+1]
+			r.times = append(r.times, n.times...)
+			r.state, r.explicit, r.modWord, r.comment, r.hasComm = n.state, n.explicit, n.modWord, n.comment, n.hasComm
+		}
 	}
 	h.rules = foldRules(h.rules)
 	for i := range h.rules {
@@ -1287,6 +1305,9 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 	}
 	if minute > 59 {
 		return tpoint{}, herr(p.toks[p.i-1].pos, "bad_minute", "minutes must be from 00 to 59", "les minutes doivent être entre 00 et 59")
+	}
+	if !isEnd && hour == 24 {
+		return tpoint{}, herr(t.pos, "bad_hour", "a time range cannot start at 24:00 (use 00:00)", "une plage horaire ne peut pas commencer à 24:00 (utilisez 00:00)")
 	}
 	if hour > maxH || hour == maxH && minute > 0 {
 		if isEnd {
