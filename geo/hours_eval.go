@@ -84,14 +84,15 @@ func (d *sched) paint(s, e int, st uint8, cm string) {
 	d.n = newN
 }
 
-// fillGaps paints [s, e) only where nothing is painted yet.
+// fillGaps paints [s, e) only where the schedule says closed (painted so
+// or not painted): fallback rules apply there, as in opening_hours.js.
 func (d *sched) fillGaps(s, e int, st uint8, cm string) {
 	cur := s
 	var gaps [maxSegs + 1][2]int
 	ng := 0
 	for i := 0; i < d.n && cur < e; i++ {
 		g := d.segs[i]
-		if g.e <= cur {
+		if g.e <= cur || g.st == stClosed {
 			continue
 		}
 		if g.s > cur {
@@ -382,10 +383,11 @@ func openEndGuess(start int) int {
 
 // how emit writes a span into a schedule
 const (
-	paintOwn   = iota // the day's own spans, clipped to the day
-	paintSpill        // the previous day's spans past midnight
-	paintGaps         // fallback rules: only where nothing is painted
-	paintFull         // for display: the day's spans, not clipped
+	paintOwn       = iota // the day's own spans, clipped to the day
+	paintSpill            // the previous day's spans past midnight
+	paintGaps             // fallback rules: only where closed
+	paintSpillGaps        // fallback rules of the day before, past midnight
+	paintFull             // for display: the day's spans, not clipped
 )
 
 func emit(d *sched, mode int, s, e int, st uint8, cm string) {
@@ -398,6 +400,10 @@ func emit(d *sched, mode int, s, e int, st uint8, cm string) {
 		}
 	case paintGaps:
 		d.fillGaps(max(s, 0), min(e, 1440), st, cm)
+	case paintSpillGaps:
+		if e > 1440 {
+			d.fillGaps(max(s-1440, 0), min(e-1440, 1440), st, cm)
+		}
 	default:
 		d.paint(s, e, st, cm)
 	}
@@ -534,14 +540,23 @@ func (ev *evaluator) buildMode(dd day, d *sched, display bool) {
 			continue
 		}
 		ok, hname := ev.matches(r, dd)
-		if !ok {
-			continue
+		if ok {
+			cm := r.comment
+			if cm == "" {
+				cm = hname
+			}
+			ev.spans(r, dd, d, paintGaps, cm)
 		}
-		cm := r.comment
-		if cm == "" {
-			cm = hname
+		if !display && ruleCrossesMidnight(r) {
+			prev := mkDay(dd.jdn - 1)
+			if ok2, hn2 := ev.matches(r, prev); ok2 {
+				cm2 := r.comment
+				if cm2 == "" {
+					cm2 = hn2
+				}
+				ev.spans(r, prev, d, paintSpillGaps, cm2)
+			}
 		}
-		ev.spans(r, dd, d, paintGaps, cm)
 	}
 }
 
