@@ -67,6 +67,7 @@ type parser struct {
 	lenient bool
 	warns   []HoursWarning
 	french  bool // lenient: the value uses French day names, so "Di" is dimanche
+	bare    bool // lenient: the last time read was a bare hour ("9")
 }
 
 func newParser(value string, lenient bool) *parser {
@@ -1127,10 +1128,17 @@ func (p *parser) parseTimeSpan() (timeSpan, *HoursError) {
 		}
 	}
 	if dash {
+		fromBare := p.bare
 		p.i++
+		toTok := p.tok()
 		to, err := p.parseTime(true)
 		if err != nil {
 			return ts, err
+		}
+		if fromBare && p.bare && from.ev == evNone && to.min < from.min && from.min <= 12*60 && to.min <= 12*60 {
+			// "8-6" is 08:00-06:00 read literally, but far more likely
+			// 08:00-18:00: no obvious meaning, no repair
+			return ts, herr(toTok.pos, "ambiguous_hours", "“"+itoa(from.min/60)+"-"+itoa(to.min/60)+"” may end in the morning or in the evening: write hh:mm-hh:mm", "« "+itoa(from.min/60)+"-"+itoa(to.min/60)+" » peut finir le matin ou le soir : écrivez hh:mm-hh:mm")
 		}
 		ts.to, ts.hasTo = to, true
 		if to.ev == evNone && from.ev == evNone && to.min == from.min {
@@ -1237,6 +1245,7 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 	hour := t.num
 	minute := 0
 	n := p.peek(1)
+	p.bare = false
 	switch {
 	case p.lenient && (t.ndig == 3 || t.ndig == 4) && !(n.kind == tSym && n.sym == ':'):
 		p.warn(t.pos, "missing_colon", "missing “:” in a time", "« : » manquant dans une heure")
@@ -1269,6 +1278,7 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 	case p.lenient:
 		p.warn(t.pos, "bare_hour", "hour without minutes written hh:00", "heure sans minutes écrite hh:00")
 		p.i++
+		p.bare = true
 	default:
 		return tpoint{}, herr(t.pos, "bad_time", "a time is written hh:mm", "une heure s’écrit hh:mm")
 	}

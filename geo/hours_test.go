@@ -84,6 +84,8 @@ func TestParseHoursErrors(t *testing.T) {
 		{"mixed range", "Apr-Nov 15 off", 4, "mixed_range"},
 		{"position counts runes", "Mö 10:00-12:00", 0, "unexpected"},
 		{"bad nth", "Su[6] 10:00-12:00", 3, "unexpected"},
+		{"start at 24:00", "Mo 24:00-26:00", 3, "bad_hour"},
+		{"bare rule before a comma", "Tu, Jan 01 off", 2, "additional_rule"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
