@@ -171,12 +171,13 @@ func TestLenientRepairs(t *testing.T) {
 // trulyInvalidReal are the values of real_opening_hours_from_extracts.tsv
 // that neither the strict nor the lenient parser accepts, with our reading.
 var trulyInvalidReal = map[string]string{
-	"Seasonal, only summer time":                     "free text, no hours at all",
-	"Mo-Fr 8-02;Sa 8-02 Su 8":                        "\"Su 8\" has no end time and \"8-02\" may be 08:00-02:00 or 08:00-14:00",
-	"Mo-Fr 9-20;Sa 9-20 Su 9":                        "\"Su 9\" has no end time",
-	"Mo-Fr 09:30 - 15:00. Lunch Mo-Fr 11:00 - 13:30": "prose after a full stop: is lunch closed or open?",
-	"Open Daily from 11 to 7 (closed Tuesday)":       "prose; \"11 to 7\" is 11:00-19:00 only if one guesses pm",
-	"Weekdays 7-3, Saturdays 7-6, Sundays 7-4":       "prose; 7-3 would run past midnight read as 24-hour times",
+	"Seasonal, only summer time":                        "free text, no hours at all",
+	"Mo-Fr 8-02;Sa 8-02 Su 8":                           "\"Su 8\" has no end time and \"8-02\" may be 08:00-02:00 or 08:00-14:00",
+	"Mo-Fr 9-20;Sa 9-20 Su 9":                           "\"Su 9\" has no end time",
+	"Mo-Fr 09:30 - 15:00. Lunch Mo-Fr 11:00 - 13:30":    "prose after a full stop: is lunch closed or open?",
+	"Open Daily from 11 to 7 (closed Tuesday)":          "prose; \"11 to 7\" is 11:00-19:00 only if one guesses pm",
+	"Weekdays 7-3, Saturdays 7-6, Sundays 7-4":          "prose; 7-3 would run past midnight read as 24-hour times",
+	"Mon-Tue Closed; Wed-Thurs, Sun 11-8; Fri-Sat 11-9": "\"11-8\" is 11:00-20:00 to a reader, 11:00-08:00 to the syntax: no obvious meaning",
 }
 
 func TestRealValues(t *testing.T) {
