@@ -558,3 +558,19 @@ func TestWeekAndDescribe(t *testing.T) {
 		}
 	}
 }
+
+func TestHoursFlags(t *testing.T) {
+	h, _ := ParseHours("Mo-Fr sunrise-sunset; PH off")
+	if !h.UsesSun() || !h.UsesPublicHolidays() {
+		t.Errorf("flags of %q: sun %v ph %v", h, h.UsesSun(), h.UsesPublicHolidays())
+	}
+	h, _ = ParseHours("Mo-Fr 08:00-12:00")
+	if h.UsesSun() || h.UsesPublicHolidays() {
+		t.Errorf("flags of %q", h)
+	}
+	_, err := ParseHours("Mo 8:00-12:00")
+	var he *HoursError
+	if !errors.As(err, &he) || he.Reason("fr") != "les heures s’écrivent avec deux chiffres (08:00 et non 8:00)" || strings.Contains(he.Reason("en"), "character") {
+		t.Errorf("Reason: %v", err)
+	}
+}
