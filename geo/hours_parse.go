@@ -58,6 +58,7 @@ type token struct {
 	word  string // as written (comment text for tComment)
 	lower string
 	space bool // whitespace before the token
+	idx   int  // index in parser.toks
 }
 
 type parser struct {
@@ -135,7 +136,7 @@ func (p *parser) lex() *HoursError {
 			i = j
 		case isWordRune(r):
 			j := i
-			for j < len(src) && (isWordRune(src[j]) || (src[j] == '.' && false)) {
+			for j < len(src) && isWordRune(src[j]) {
 				j++
 			}
 			w := string(src[i:j])
@@ -161,6 +162,9 @@ func (p *parser) lex() *HoursError {
 		space = false
 	}
 	toks = append(toks, token{kind: tEOF, pos: len(src), space: space})
+	for i := range toks {
+		toks[i].idx = i
+	}
 	p.toks = toks
 	return nil
 }
@@ -281,15 +285,15 @@ func (p *parser) dayOf(t *token) (int, bool) {
 	return d, ok
 }
 
-// peekMonthContext: "mar" is March when a day number follows it.
+// peekMonthContext reports whether t is followed by a day of the month
+// ("mar 15" is March, "mar 10:00" mardi). t points into p.toks.
 func (p *parser) peekMonthContext(t *token) bool {
-	for k := p.i; k < len(p.toks)-1; k++ {
-		if &p.toks[k] == t {
-			n := &p.toks[k+1]
-			return n.kind == tNum && n.ndig <= 2 && !(k+2 < len(p.toks) && p.toks[k+2].kind == tSym && p.toks[k+2].sym == ':')
-		}
+	k := t.idx + 1
+	if k >= len(p.toks) {
+		return false
 	}
-	return false
+	n := &p.toks[k]
+	return n.kind == tNum && n.ndig <= 2 && !(k+1 < len(p.toks) && p.toks[k+1].kind == tSym && p.toks[k+1].sym == ':')
 }
 
 func (p *parser) monthOf(t *token) (int, bool) {

@@ -73,6 +73,14 @@ func dayText(d *sched, lang string) (string, bool) {
 			continue
 		}
 		var p string
+		if g.st == stUnknown && g.s == 0 && g.e >= 1440 && d.n == 1 {
+			if g.cm != "" {
+				parts = append(parts, g.cm)
+			} else {
+				parts = append(parts, map[string]string{"fr": "Horaires inconnus", "en": "Hours unknown"}[lang])
+			}
+			continue
+		}
 		if g.s == 0 && g.e >= 1440 && d.n == 1 {
 			p = map[string]string{"fr": "24 h/24", "en": "Open 24 hours"}[lang]
 		} else {

@@ -542,9 +542,15 @@ func TestWeekAndDescribe(t *testing.T) {
 	if en := h.Week("en", monday, ctx); en[0].Day != "Monday" || en[0].Text != "Closed (Fête nationale)" || !en[0].Closed {
 		t.Errorf("Week en: %+v", en[0])
 	}
+	if w := mustHours(t, `Mo-Fr 09:00-12:00 || "sur rendez-vous"`).Week("fr", monday, ctx); w[1].Text != "09:00–12:00, 12:00–24:00 (sur rendez-vous)" && w[1].Text != "00:00–09:00 (sur rendez-vous), 09:00–12:00, 12:00–24:00 (sur rendez-vous)" || w[5].Text != "sur rendez-vous" {
+		t.Errorf("fallback in the week: %q / %q", w[1].Text, w[5].Text)
+	}
 	always, _ := ParseHours("24/7")
 	if w := always.Week("fr", monday, ctx); w[2].Text != "24 h/24" {
 		t.Errorf("24/7 in French: %q", w[2].Text)
+	}
+	if w := mustHours(t, `Mo-Fr 09:00-12:00 || "sur rendez-vous"`).Week("fr", monday, ctx); w[1].Text != "00:00–09:00 (sur rendez-vous), 09:00–12:00, 12:00–24:00 (sur rendez-vous)" || w[5].Text != "sur rendez-vous" {
+		t.Errorf("fallback in the week: %q / %q", w[1].Text, w[5].Text)
 	}
 	for _, c := range []struct {
 		lang string
@@ -573,4 +579,13 @@ func TestHoursFlags(t *testing.T) {
 	if !errors.As(err, &he) || he.Reason("fr") != "les heures s’écrivent avec deux chiffres (08:00 et non 8:00)" || strings.Contains(he.Reason("en"), "character") {
 		t.Errorf("Reason: %v", err)
 	}
+}
+
+func mustHours(t *testing.T, v string) *Hours {
+	t.Helper()
+	h, err := ParseHours(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
