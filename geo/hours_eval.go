@@ -483,20 +483,24 @@ func (ev *evaluator) buildMode(dd day, d *sched, display bool) {
 	var prev day
 	havePrev := false
 	h := ev.h
-	anyFallback := false
 	for i := range h.rules {
 		r := &h.rules[i]
-		if r.kind == kFallback {
-			anyFallback = true
-			continue
-		}
 		ok, hname := ev.matches(r, dd)
 		cm := r.comment
 		if cm == "" {
 			cm = hname
 		}
 		d.spec = r.hasDaySelectors()
-		if ok && r.kind == kNormal {
+		own, spill := paintOwn, paintSpill
+		if display {
+			own = paintFull
+		}
+		switch {
+		case r.kind == kFallback:
+			// "A || B": B applies where A says closed; rules after it
+			// (";") override as usual, as in opening_hours.js
+			own, spill = paintGaps, paintSpillGaps
+		case ok && r.kind == kNormal:
 			switch {
 			case i > 0 && len(r.times) > 0 && r.state == stClosed:
 				// "Mo-Fr 08:00-18:00; Fr 12:00-14:00 off" only closes 12-14
@@ -511,11 +515,7 @@ func (ev *evaluator) buildMode(dd day, d *sched, display bool) {
 			}
 		}
 		if ok {
-			if display {
-				ev.spans(r, dd, d, paintFull, cm)
-			} else {
-				ev.spans(r, dd, d, paintOwn, cm)
-			}
+			ev.spans(r, dd, d, own, cm)
 		}
 		if !display && ruleCrossesMidnight(r) {
 			if !havePrev {
@@ -527,34 +527,7 @@ func (ev *evaluator) buildMode(dd day, d *sched, display bool) {
 				if cm2 == "" {
 					cm2 = hn2
 				}
-				ev.spans(r, prev, d, paintSpill, cm2)
-			}
-		}
-	}
-	if !anyFallback {
-		return
-	}
-	for i := range h.rules {
-		r := &h.rules[i]
-		if r.kind != kFallback {
-			continue
-		}
-		ok, hname := ev.matches(r, dd)
-		if ok {
-			cm := r.comment
-			if cm == "" {
-				cm = hname
-			}
-			ev.spans(r, dd, d, paintGaps, cm)
-		}
-		if !display && ruleCrossesMidnight(r) {
-			prev := mkDay(dd.jdn - 1)
-			if ok2, hn2 := ev.matches(r, prev); ok2 {
-				cm2 := r.comment
-				if cm2 == "" {
-					cm2 = hn2
-				}
-				ev.spans(r, prev, d, paintSpillGaps, cm2)
+				ev.spans(r, prev, d, spill, cm2)
 			}
 		}
 	}

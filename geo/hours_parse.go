@@ -240,6 +240,11 @@ var lenientDays = map[string]int{
 	"fr": 4, "fri": 4, "friday": 4, "ve": 4, "ven": 4, "vendredi": 4, "fre": 4, "freitag": 4,
 	"sa": 5, "sat": 5, "saturday": 5, "sam": 5, "samedi": 5, "samstag": 5, "sonnabend": 5,
 	"su": 6, "sun": 6, "sunday": 6, "dim": 6, "dimanche": 6, "so": 6, "son": 6, "sonntag": 6,
+	// Russian, Spanish, Italian, Portuguese, Polish abbreviations, common in OSM
+	"пн": 0, "вт": 1, "ср": 2, "чт": 3, "пт": 4, "сб": 5, "вс": 6,
+	"mié": 2, "mie": 2, "jue": 3, "vie": 4, "sáb": 5, "sab": 5, "dom": 6, "gio": 3,
+	"seg": 0, "ter": 1, "qua": 2, "qui": 3, "sex": 4,
+	"pon": 0, "wt": 1, "śr": 2, "czw": 3, "pt": 4, "sob": 5, "nd": 6, "niedz": 6,
 }
 
 // frenchOnly are day names that only French uses; their presence makes "di"
@@ -343,6 +348,14 @@ func (p *parser) eventOf(t *token) uint8 {
 	w := t.word
 	if p.lenient {
 		w = t.lower
+	}
+	if p.lenient {
+		switch w {
+		case "sundown":
+			w = "sunset"
+		case "sunup":
+			w = "sunrise"
+		}
 	}
 	switch w {
 	case "dawn":
@@ -764,7 +777,7 @@ func (p *parser) parseSelectors(r *hrule) *HoursError {
 			p.warn(p.tok().pos, "comma", "“,” between days and times removed", "« , » entre jours et heures supprimé")
 			p.i++
 		}
-	} else if p.lenient && p.isSym(0, ',') && (len(r.dates) > 0) && p.isTimeStart(1) {
+	} else if p.lenient && p.isSym(0, ',') && (len(r.dates) > 0) && (p.isTimeStart(1) || p.peek(1).kind == tNum && p.peek(1).num == 24 && p.isSym(2, '/')) {
 		p.warn(p.tok().pos, "comma", "“,” between dates and times removed", "« , » entre dates et heures supprimé")
 		p.i++
 	}
@@ -889,7 +902,7 @@ func (p *parser) parseDate(withYear int) (mdate, *HoursError) {
 		}
 		d.month = m
 		p.i++
-		if n := p.tok(); n.kind == tNum && n.ndig <= 2 && !p.isColonTime(0) && !p.lenientTimeAfter() {
+		if n := p.tok(); n.kind == tNum && n.ndig <= 2 && !p.isColonTime(0) && !p.lenientTimeAfter() && !p.isSym(1, '/') {
 			if err := p.checkDay(n, m); err != nil {
 				return d, err
 			}
@@ -1294,6 +1307,7 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 				if hour == 12 {
 					hour = 0
 				}
+				p.skipDottedM(w)
 				p.warn(w.pos, "ampm", "12-hour time written as 24-hour time", "heure sur 12 h écrite sur 24 h")
 				p.i++
 				if p.isSym(0, '.') {
@@ -1303,6 +1317,7 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 				if hour < 12 {
 					hour += 12
 				}
+				p.skipDottedM(w)
 				p.warn(w.pos, "ampm", "12-hour time written as 24-hour time", "heure sur 12 h écrite sur 24 h")
 				p.i++
 				if p.isSym(0, '.') {
@@ -1311,7 +1326,9 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 			}
 		}
 	}
-	if t.ndig != 2 {
+	if t.ndig == 3 && p.lenient && t.num < 100 && hour == t.num {
+		p.warn(t.pos, "leading_zero", "extra leading zero removed", "zéro initial en trop supprimé")
+	} else if t.ndig != 2 {
 		if !p.lenient || t.ndig > 2 {
 			return tpoint{}, herr(t.pos, "bad_hour", "hours must have two digits (08:00, not 8:00)", "les heures s’écrivent avec deux chiffres (08:00 et non 8:00)")
 		}
@@ -1349,6 +1366,10 @@ var maxDay = [...]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // checkDay validates a day of month m: two digits, and a day the month has.
 func (p *parser) checkDay(n *token, m int) *HoursError {
+	if p.lenient && n.num > maxDay[m] && n.num <= 31 {
+		p.warn(n.pos, "bad_day", "day past the end of the month read as its last day", "jour après la fin du mois lu comme son dernier jour")
+		n.num = maxDay[m]
+	}
 	if n.num < 1 || n.num > maxDay[m] {
 		return herr(n.pos, "bad_day", "this month has no day "+itoa(n.num), "ce mois n’a pas de jour "+itoa(n.num))
 	}
@@ -1401,4 +1422,14 @@ func foldRules(rs []hrule) []hrule {
 		out = append(out, r)
 	}
 	return out
+}
+
+// skipDottedM consumes the rest of "a.m." / "p. m." after the "a" or "p".
+func (p *parser) skipDottedM(w *token) {
+	if w.lower != "a" && w.lower != "p" {
+		return
+	}
+	if p.isSym(1, '.') && p.peek(2).kind == tWord && p.peek(2).lower == "m" {
+		p.i += 2
+	}
 }
