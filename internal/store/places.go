@@ -74,19 +74,7 @@ func (s *Store) ImportPlaces(ctx context.Context, source string, files []string,
 		if err := rows.Close(); err != nil {
 			return err
 		}
-		upsert, err := tx.PrepareContext(ctx, `
-INSERT INTO places (osm_type, osm_id, version, osm_timestamp, name, category, subcategory,
-    addr_housenumber, addr_street, addr_postcode, addr_city, address, opening_hours, tags,
-    source, state, search_text, imported_at, gone_at, geom)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, NULL, MakePoint(?, ?, 4326))
-ON CONFLICT (osm_type, osm_id) DO UPDATE SET
-    version = excluded.version, osm_timestamp = excluded.osm_timestamp, name = excluded.name,
-    category = excluded.category, subcategory = excluded.subcategory,
-    addr_housenumber = excluded.addr_housenumber, addr_street = excluded.addr_street,
-    addr_postcode = excluded.addr_postcode, addr_city = excluded.addr_city, address = excluded.address,
-    opening_hours = excluded.opening_hours, tags = excluded.tags, source = excluded.source,
-    state = 'active', search_text = excluded.search_text, imported_at = excluded.imported_at,
-    gone_at = NULL, geom = excluded.geom`)
+		upsert, err := tx.PrepareContext(ctx, upsertPlaceSQL)
 		if err != nil {
 			return err
 		}
@@ -153,6 +141,22 @@ ON CONFLICT (source) DO UPDATE SET files = excluded.files, imported_at = exclude
 	}
 	return res, nil
 }
+
+// upsertPlaceSQL inserts a place or updates it in place, keeping its row id
+// (reports and the spatial index refer to it).
+const upsertPlaceSQL = `
+INSERT INTO places (osm_type, osm_id, version, osm_timestamp, name, category, subcategory,
+    addr_housenumber, addr_street, addr_postcode, addr_city, address, opening_hours, tags,
+    source, state, search_text, imported_at, gone_at, geom)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, NULL, MakePoint(?, ?, 4326))
+ON CONFLICT (osm_type, osm_id) DO UPDATE SET
+    version = excluded.version, osm_timestamp = excluded.osm_timestamp, name = excluded.name,
+    category = excluded.category, subcategory = excluded.subcategory,
+    addr_housenumber = excluded.addr_housenumber, addr_street = excluded.addr_street,
+    addr_postcode = excluded.addr_postcode, addr_city = excluded.addr_city, address = excluded.address,
+    opening_hours = excluded.opening_hours, tags = excluded.tags, source = excluded.source,
+    state = 'active', search_text = excluded.search_text, imported_at = excluded.imported_at,
+    gone_at = NULL, geom = excluded.geom`
 
 // stored is what ImportPlaces needs to know of a place already there.
 type stored struct {
