@@ -245,6 +245,16 @@ func gz(s string) []byte {
 	return b.Bytes()
 }
 
+// lz4 writes the demo extract with lz4-compressed blocks.
+func lz4(t *testing.T, dir string) string {
+	needTool(t, "osmium")
+	out := filepath.Join(dir, "lz4.osm.pbf")
+	if b, err := exec.Command("osmium", "cat", "-O", "-f", "pbf,pbf_compression=lz4", "-o", out, demo).CombinedOutput(); err != nil {
+		t.Fatalf("osmium: %v\n%s", err, b)
+	}
+	return out
+}
+
 func TestBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	full, err := os.ReadFile(need(t, shared+"liechtenstein-2013-08-03.osm.pbf"))
@@ -277,6 +287,7 @@ func TestBadFiles(t *testing.T) {
 		{"an osmChange", write("del.osm", []byte(`<osmChange version="0.6"><delete><node id="1" version="2" lat="1" lon="1"/></delete></osmChange>`)), "openmap update"},
 		{"truncated XML", write("cut.osm", []byte(`<?xml version="1.0"?>\n<osm version="0.6"><node id="1" version="1" lat="1" lon="1"><tag k="shop" v="bakery"/></node>`)), "unexpected EOF"},
 		{"missing", filepath.Join(dir, "nope.osm.pbf"), "no such file"},
+		{"lz4 PBF", lz4(t, dir), "osmium cat -f pbf,pbf_compression=zlib"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -122,7 +122,10 @@ func read(ctx context.Context, files []string, opt Options, split bool) ([]geo.P
 	for _, f := range files {
 		st, err := os.Stat(f)
 		if err != nil {
-			return nil, sum, fmt.Errorf("import %s: %w", f, err)
+			if os.IsNotExist(err) {
+				return nil, sum, fmt.Errorf("import %s: no such file", f)
+			}
+			return nil, sum, fmt.Errorf("import: %w", err)
 		}
 		if st.IsDir() {
 			return nil, sum, fmt.Errorf("import %s: is a directory", f)
