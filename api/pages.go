@@ -62,11 +62,24 @@ type PageReport struct {
 }
 
 // PageClient is who sent a form: the contributor key from the form and the
-// request's remote address (for rate limiting in memory only; never stored).
+// language of the page. The request itself (its remote address, for rate
+// limiting) is in the context, see PageRequest.
 type PageClient struct {
 	Contributor string
-	RemoteAddr  string
 	Lang        string
+}
+
+type pageClientKey struct{}
+
+// PageRequest returns the person's request a page handler is serving, which
+// the pages put in the context of every PageSource call.
+func PageRequest(ctx context.Context) (*http.Request, bool) {
+	r, ok := ctx.Value(pageClientKey{}).(*http.Request)
+	return r, ok
+}
+
+func pageContext(c echo.Context) context.Context {
+	return context.WithValue(c.Request().Context(), pageClientKey{}, c.Request())
 }
 
 // PageProblem is an error the API explains to people, as in its
@@ -353,7 +366,7 @@ func (h *pages) placePage(c echo.Context) error {
 		return h.notFound(c)
 	}
 	b := h.base(c, "")
-	p, err := h.d.Source.Place(c.Request().Context(), id, b.Lang)
+	p, err := h.d.Source.Place(pageContext(c), id, b.Lang)
 	if err != nil {
 		return h.sourceError(c, err)
 	}
@@ -530,12 +543,12 @@ func (h *pages) reportForm(c echo.Context) error {
 	if !contributorRE.MatchString(key) {
 		key = newContributorKey()
 	}
-	ctx := c.Request().Context()
+	ctx := pageContext(c)
 	var prob *PageProblem
 	if !contains(reportStatuses, r.Status) {
 		prob = &PageProblem{Status: http.StatusBadRequest, Detail: "choose what you saw: open, closed…", DetailFR: "choisissez ce que vous avez vu : ouvert, fermé…"}
 	} else {
-		_, err = h.d.Source.Report(ctx, id, r, PageClient{Contributor: key, RemoteAddr: c.Request().RemoteAddr, Lang: lang})
+		_, err = h.d.Source.Report(ctx, id, r, PageClient{Contributor: key, Lang: lang})
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/place/"+id.String()+"?lang="+lang+"&sent=1")
 		}
@@ -629,7 +642,7 @@ func (h *pages) nearPage(c echo.Context) error {
 	v.Searched = true
 	b.MapURL = fmt.Sprintf("/?lang=%s#17/%.5f/%.5f", b.Lang, lat, lon)
 	v.pageBase = b
-	places, err := h.d.Source.Near(c.Request().Context(), orb.Point{lon, lat}, float64(v.Radius), 30, b.Lang)
+	places, err := h.d.Source.Near(pageContext(c), orb.Point{lon, lat}, float64(v.Radius), 30, b.Lang)
 	if err != nil {
 		return h.sourceError(c, err)
 	}
@@ -696,16 +709,20 @@ func (s LoopbackSource) do(ctx context.Context, method, target string, body any,
 		rd = bytes.NewReader(b)
 	}
 	req := httptest.NewRequestWithContext(ctx, method, target, rd)
+	// The API limits requests per client: each internal request carries the
+	// address of the person's request, not one address shared by everyone.
+	if from, ok := ctx.Value(pageClientKey{}).(*http.Request); ok {
+		req.RemoteAddr = from.RemoteAddr
+		if xff := from.Header.Get("X-Forwarded-For"); xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+	}
 	for k, v := range hdr {
 		req.Header[k] = v
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
-	}
-	if ra := hdr.Get("X-Openmap-Remote-Addr"); ra != "" {
-		req.RemoteAddr = ra
-		req.Header.Del("X-Openmap-Remote-Addr")
 	}
 	rec := httptest.NewRecorder()
 	s.API.ServeHTTP(rec, req)
@@ -793,7 +810,6 @@ func (s LoopbackSource) Report(ctx context.Context, id geo.PlaceID, r PageReport
 	hdr := http.Header{}
 	hdr.Set("X-Openmap-Contributor", from.Contributor)
 	hdr.Set("Accept-Language", from.Lang)
-	hdr.Set("X-Openmap-Remote-Addr", from.RemoteAddr)
 	var p PagePlace
 	err := s.do(ctx, http.MethodPost, "/api/v1/places/"+id.String()+"/reports?lang="+url.QueryEscape(from.Lang), r, hdr, &p)
 	return p, err
