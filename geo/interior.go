@@ -11,32 +11,81 @@ import (
 // inner rings together, in any order and orientation: insideness is
 // even-odd). Unlike a centroid, it never falls outside a concave shape or in
 // a hole: it is the middle of the widest inside stretch of a horizontal line
-// through the area, tried at several heights. ok is false when the rings
-// enclose no area (fewer than three distinct points).
+// through the area. The lines tried run half-way between two vertex
+// heights, so none passes through a vertex or along an edge. ok is false
+// when the rings enclose no area.
 func InteriorPoint(rings []orb.Ring) (p orb.Point, ok bool) {
-	b, any := ringsBound(rings)
-	if !any || b.Max[1] <= b.Min[1] {
+	ys := vertexHeights(rings)
+	if len(ys) < 2 {
 		return orb.Point{}, false
 	}
+	lo, hi := ys[0], ys[len(ys)-1]
+	width := 0.0
+	if b, ok := ringsBound(rings); ok {
+		width = b.Max[0] - b.Min[0]
+	}
 	best := -1.0
-	// Heights that avoid vertices with high probability: the middle first,
-	// then fractions around it.
-	for _, f := range []float64{0.5, 0.37, 0.63, 0.25, 0.75, 0.125, 0.875, 0.05, 0.95} {
-		y := b.Min[1] + f*(b.Max[1]-b.Min[1])
-		xs := crossings(rings, y)
-		for i := 0; i+1 < len(xs); i += 2 {
-			if w := xs[i+1] - xs[i]; w > best {
+	tried := map[int]bool{}
+	// Bands at the middle first, then around it, then everywhere for
+	// small shapes.
+	fractions := []float64{0.5, 0.37, 0.63, 0.25, 0.75, 0.125, 0.875, 0.05, 0.95}
+	for _, f := range fractions {
+		y := lo + f*(hi-lo)
+		k := sort.SearchFloat64s(ys, y) // ys[k-1] < y <= ys[k]
+		if k == 0 {
+			k = 1
+		}
+		if k >= len(ys) {
+			k = len(ys) - 1
+		}
+		if tried[k] {
+			continue
+		}
+		tried[k] = true
+		mid := (ys[k-1] + ys[k]) / 2
+		xs := crossings(rings, mid)
+		for j := 0; j+1 < len(xs); j += 2 {
+			if w := xs[j+1] - xs[j]; w > best {
 				best = w
-				p = orb.Point{(xs[i] + xs[i+1]) / 2, y}
+				p = orb.Point{(xs[j] + xs[j+1]) / 2, mid}
 			}
 		}
-		// The middle line is good enough unless the shape is very thin
-		// there compared with its width.
-		if best > 0 && best >= 0.25*(b.Max[0]-b.Min[0]) {
+		// A stretch a quarter of the shape's width is good enough.
+		if best > 0 && best >= 0.25*width {
 			break
 		}
 	}
+	if best <= 0 && len(ys) <= 64 {
+		for k := 1; k < len(ys); k++ {
+			mid := (ys[k-1] + ys[k]) / 2
+			xs := crossings(rings, mid)
+			for j := 0; j+1 < len(xs); j += 2 {
+				if w := xs[j+1] - xs[j]; w > best {
+					best = w
+					p = orb.Point{(xs[j] + xs[j+1]) / 2, mid}
+				}
+			}
+		}
+	}
 	return p, best > 0
+}
+
+// vertexHeights returns the distinct y of every vertex, sorted.
+func vertexHeights(rings []orb.Ring) []float64 {
+	var ys []float64
+	for _, r := range rings {
+		for _, pt := range r {
+			ys = append(ys, pt[1])
+		}
+	}
+	sort.Float64s(ys)
+	out := ys[:0]
+	for i, y := range ys {
+		if i == 0 || y != ys[i-1] {
+			out = append(out, y)
+		}
+	}
+	return out
 }
 
 func ringsBound(rings []orb.Ring) (orb.Bound, bool) {

@@ -51,7 +51,7 @@ type Options struct {
 type Progress struct {
 	Pass, Passes int
 	Read, Total  int64 // bytes over all passes (Total is an estimate until the passes are known)
-	Objects      int64 // elements seen so far
+	Objects      int64 // elements decoded so far (over all passes)
 	Elapsed      time.Duration
 	Done         bool
 }
@@ -195,11 +195,19 @@ func read(ctx context.Context, files []string, opt Options, split bool) ([]geo.P
 
 	run := func(p pass, each func(osm.Object) error) error {
 		passNo.Add(1)
+		// Count every element decoded, in the filters, which see them
+		// all (the scan loop sees only those kept).
+		if f := p.filterNode; f != nil {
+			p.filterNode = func(n *osm.Node) bool { objects.Add(1); return f(n) }
+		}
+		if f := p.filterWay; f != nil {
+			p.filterWay = func(w *osm.Way) bool { objects.Add(1); return f(w) }
+		}
+		if f := p.filterRelation; f != nil {
+			p.filterRelation = func(r *osm.Relation) bool { objects.Add(1); return f(r) }
+		}
 		for _, f := range files {
-			if err := scanFile(ctx, f, indexes[f], p, procs, &read, func(o osm.Object) error {
-				objects.Add(1)
-				return each(o)
-			}); err != nil {
+			if err := scanFile(ctx, f, indexes[f], p, procs, &read, each); err != nil {
 				return fmt.Errorf("import %s: %w", f, err)
 			}
 		}

@@ -31,7 +31,10 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"import":  {"import OSM extracts (.osm.pbf, .osm, .osm.bz2, .osm.gz) into the database", runImport},
+		"sign":    {"print a poster as PDF: shop TYPE/ID, neighbour (pad), area (places near a point)", runSign},
 		"stats":   {"print counts of places in the database", runStats},
+		"sync":    {"send mapper-approved edits back to OpenStreetMap (edits, upload, export, login)", runSync},
+		"update":  {"apply OSM diffs (osmChange) to the places in the database", runUpdate},
 		"version": {"print the version", runVersion},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 
@@ -48,24 +49,32 @@ func (s *Store) ImportPlaces(ctx context.Context, source string, files []string,
 		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS import_seen (osm_type TEXT, osm_id INTEGER, PRIMARY KEY (osm_type, osm_id)) WITHOUT ROWID; DELETE FROM import_seen`); err != nil {
 			return err
 		}
-		get, err := tx.PrepareContext(ctx, `SELECT version, coalesce(osm_timestamp, ''), name, category, subcategory, opening_hours, tags, source, state, X(geom), Y(geom) FROM places WHERE osm_type = ? AND osm_id = ?`)
+		// What is stored now, as one fingerprint per place, read in one
+		// query, so the summary can tell new, changed and unchanged
+		// places apart.
+		known := map[geo.PlaceID]stored{}
+		rows, err := tx.QueryContext(ctx, `SELECT osm_type, osm_id, state, version, name, category, subcategory, opening_hours, tags, source, X(geom), Y(geom) FROM places`)
 		if err != nil {
 			return err
 		}
-		defer get.Close()
-		upsert, err := tx.PrepareContext(ctx, `
-INSERT INTO places (osm_type, osm_id, version, osm_timestamp, name, category, subcategory,
-    addr_housenumber, addr_street, addr_postcode, addr_city, address, opening_hours, tags,
-    source, state, search_text, imported_at, gone_at, geom)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, NULL, MakePoint(?, ?, 4326))
-ON CONFLICT (osm_type, osm_id) DO UPDATE SET
-    version = excluded.version, osm_timestamp = excluded.osm_timestamp, name = excluded.name,
-    category = excluded.category, subcategory = excluded.subcategory,
-    addr_housenumber = excluded.addr_housenumber, addr_street = excluded.addr_street,
-    addr_postcode = excluded.addr_postcode, addr_city = excluded.addr_city, address = excluded.address,
-    opening_hours = excluded.opening_hours, tags = excluded.tags, source = excluded.source,
-    state = 'active', search_text = excluded.search_text, imported_at = excluded.imported_at,
-    gone_at = NULL, geom = excluded.geom`)
+		for rows.Next() {
+			var (
+				typ, state, name, cat, sub, oh, tags, src string
+				id                                        int64
+				ver                                       int
+				x, y                                      float64
+			)
+			if err := rows.Scan(&typ, &id, &state, &ver, &name, &cat, &sub, &oh, &tags, &src, &x, &y); err != nil {
+				rows.Close()
+				return err
+			}
+			known[geo.PlaceID{Type: geo.ElementType(typ), ID: id}] = stored{gone: state == string(geo.Gone),
+				sum: fingerprint(ver, name, cat, sub, oh, tags, src, x, y)}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		upsert, err := tx.PrepareContext(ctx, upsertPlaceSQL)
 		if err != nil {
 			return err
 		}
@@ -85,24 +94,12 @@ ON CONFLICT (osm_type, osm_id) DO UPDATE SET
 			if !p.Timestamp.IsZero() {
 				ts = p.Timestamp.UTC().Format(time.RFC3339)
 			}
-			// Compare with what is stored, so the summary can tell
-			// new, changed and unchanged places apart.
-			var (
-				ver                              int
-				oldTS, name, cat, sub, oh, otags string
-				src, state                       string
-				x, y                             float64
-			)
-			switch err := get.QueryRowContext(ctx, p.ID.Type, p.ID.ID).Scan(&ver, &oldTS, &name, &cat, &sub, &oh, &otags, &src, &state, &x, &y); {
-			case errors.Is(err, sql.ErrNoRows):
+			switch old, ok := known[p.ID]; {
+			case !ok:
 				res.Inserted++
-			case err != nil:
-				return fmt.Errorf("%v: %w", p.ID, err)
-			case state == string(geo.Gone):
+			case old.gone:
 				res.Revived++
-			case ver == p.Version && name == p.Name && cat == p.Category && sub == p.Subcategory &&
-				oh == p.OpeningHours && otags == string(tags) && src == source &&
-				x == p.Location[0] && y == p.Location[1]:
+			case old.sum == fingerprint(p.Version, p.Name, p.Category, p.Subcategory, p.OpeningHours, string(tags), source, p.Location[0], p.Location[1]):
 				res.Unchanged++
 			default:
 				res.Updated++
@@ -143,6 +140,35 @@ ON CONFLICT (source) DO UPDATE SET files = excluded.files, imported_at = exclude
 		return ImportResult{}, fmt.Errorf("store: import %s: %w", source, err)
 	}
 	return res, nil
+}
+
+// upsertPlaceSQL inserts a place or updates it in place, keeping its row id
+// (reports and the spatial index refer to it).
+const upsertPlaceSQL = `
+INSERT INTO places (osm_type, osm_id, version, osm_timestamp, name, category, subcategory,
+    addr_housenumber, addr_street, addr_postcode, addr_city, address, opening_hours, tags,
+    source, state, search_text, imported_at, gone_at, geom)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, NULL, MakePoint(?, ?, 4326))
+ON CONFLICT (osm_type, osm_id) DO UPDATE SET
+    version = excluded.version, osm_timestamp = excluded.osm_timestamp, name = excluded.name,
+    category = excluded.category, subcategory = excluded.subcategory,
+    addr_housenumber = excluded.addr_housenumber, addr_street = excluded.addr_street,
+    addr_postcode = excluded.addr_postcode, addr_city = excluded.addr_city, address = excluded.address,
+    opening_hours = excluded.opening_hours, tags = excluded.tags, source = excluded.source,
+    state = 'active', search_text = excluded.search_text, imported_at = excluded.imported_at,
+    gone_at = NULL, geom = excluded.geom`
+
+// stored is what ImportPlaces needs to know of a place already there.
+type stored struct {
+	gone bool
+	sum  uint64
+}
+
+// fingerprint hashes the fields an import can change.
+func fingerprint(ver int, name, cat, sub, oh, tags, src string, x, y float64) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%v\x00%v", ver, name, cat, sub, oh, tags, src, x, y)
+	return h.Sum64()
 }
 
 // searchText is what search matches: the name, the brand and the category

@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"codeberg.org/openmap/openmap/geo"
+	"github.com/paulmach/orb"
+)
+
+func testPlaces() []geo.Place {
+	return []geo.Place{
+		{ID: geo.PlaceID{Type: geo.Node, ID: 1}, Version: 2, Name: "Épicerie du Port", Category: "food", Subcategory: "convenience",
+			Tags: map[string]string{"shop": "convenience", "name": "Épicerie du Port"}, Location: orb.Point{7.4246, 43.7347}},
+		{ID: geo.PlaceID{Type: geo.Way, ID: 2}, Version: 1, Name: "Pharmacie", Category: "health", Subcategory: "pharmacy",
+			Tags: map[string]string{"amenity": "pharmacy"}, Location: orb.Point{7.4300, 43.7400}},
+	}
+}
+
+func open(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "t.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func TestOpenTwiceAndSpatialCatalogue(t *testing.T) {
+	ctx := context.Background()
+	s, path := open(t)
+	if _, err := s.ImportPlaces(ctx, "test", []string{"x"}, testPlaces(), geo.DefaultCategories()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s2, err := Open(ctx, path) // migrations already applied: a no-op
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	var typ, srid, idx int
+	if err := s2.db.QueryRowContext(ctx, `SELECT geometry_type, srid, spatial_index_enabled FROM geometry_columns WHERE f_table_name = 'places' AND f_geometry_column = 'geom'`).Scan(&typ, &srid, &idx); err != nil {
+		t.Fatal(err)
+	}
+	if typ != 1 || srid != 4326 || idx != 1 {
+		t.Errorf("geometry_columns: type %d srid %d index %d; want POINT (1), 4326, 1", typ, srid, idx)
+	}
+	var n int
+	if err := s2.db.QueryRowContext(ctx, `SELECT count(*) FROM idx_places_geom`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("spatial index holds %d rows (%v), want 2", n, err)
+	}
+	var mode string
+	if err := s2.wdb.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal mode %q (%v)", mode, err)
+	}
+}
+
+// TestSpatiaLiteCLI reads the file with the spatialite tool, as QGIS
+// would through the same library.
+func TestSpatiaLiteCLI(t *testing.T) {
+	if _, err := exec.LookPath("spatialite"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("spatialite missing in CI")
+		}
+		t.Skip("spatialite not installed")
+	}
+	s, path := open(t)
+	if _, err := s.ImportPlaces(context.Background(), "test", nil, testPlaces(), nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	out, err := exec.Command("spatialite", "-bail", path,
+		`SELECT name, AsText(geom) FROM places WHERE MbrWithin(geom, BuildMbr(7.42, 43.73, 7.425, 43.735)) AND rowid IN (SELECT rowid FROM SpatialIndex WHERE f_table_name = 'places' AND search_frame = BuildMbr(7.42, 43.73, 7.425, 43.735));`).CombinedOutput()
+	if err != nil {
+		t.Fatalf("spatialite: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Épicerie du Port|POINT(7.4246 43.7347)") {
+		t.Errorf("spatialite printed:\n%s", out)
+	}
+}
+
+func TestPlaceNotFound(t *testing.T) {
+	s, _ := open(t)
+	_, err := s.Place(context.Background(), geo.PlaceID{Type: geo.Node, ID: 99})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("got %v, want ErrNotFound", err)
+	}
+}
+
+func TestPlacesNear(t *testing.T) {
+	ctx := context.Background()
+	s, _ := open(t)
+	if _, err := s.ImportPlaces(ctx, "test", nil, testPlaces(), nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PlacesNear(ctx, orb.Point{7.4247, 43.7348}, 200, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Name != "Épicerie du Port" || got[0].Tags["shop"] != "convenience" {
+		t.Errorf("near: %+v", got)
+	}
+	got, err = s.PlacesNear(ctx, orb.Point{7.4247, 43.7348}, 2000, 10)
+	if err != nil || len(got) != 2 || got[0].ID.ID != 1 {
+		t.Errorf("near 2 km: %+v, %v", got, err)
+	}
+}
+
+func TestImportMarksGone(t *testing.T) {
+	ctx := context.Background()
+	s, _ := open(t)
+	ps := testPlaces()
+	if _, err := s.ImportPlaces(ctx, "a", nil, ps, nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.ImportPlaces(ctx, "a", nil, ps[:1], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Gone != 1 || res.Unchanged != 1 {
+		t.Errorf("result %+v", res)
+	}
+	p, err := s.Place(ctx, ps[1].ID)
+	if err != nil || p.State != geo.Gone {
+		t.Errorf("place %v: %+v, %v; want gone, still there", ps[1].ID, p, err)
+	}
+	// Another source does not touch the places of "a".
+	if _, err := s.ImportPlaces(ctx, "b", nil, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := s.Stats(ctx)
+	if st.Places != 1 || st.Gone != 1 {
+		t.Errorf("stats %+v", st)
+	}
+}
