@@ -281,7 +281,9 @@ func (h *pages) base(c echo.Context, title string) pageBase {
 	}
 	q := c.Request().URL.Query()
 	q.Set("lang", other)
-	q.Del("sent")
+	for _, k := range []string{"sent", "report", "code", "field", "suggestion"} {
+		q.Del(k)
+	}
 	return pageBase{Lang: lang, OtherLang: other, M: h.msgs[lang], Title: title,
 		MapURL: "/?lang=" + lang, SwitchURL: c.Request().URL.Path + "?" + q.Encode()}
 }
@@ -371,7 +373,16 @@ func (h *pages) placePage(c echo.Context) error {
 		return h.sourceError(c, err)
 	}
 	v := h.placeView(c, b, p, PageReport{}, "")
-	v.Sent = c.QueryParam("sent") == "1"
+	// "sent=1" comes from this file's form handler; "report=ok|error" from
+	// the API's own form handler (POST /place/…/report), when it is the one
+	// registered.
+	switch {
+	case c.QueryParam("sent") == "1" || c.QueryParam("report") == "ok":
+		v.Sent = true
+	case c.QueryParam("report") == "error":
+		code, _ := strconv.Atoi(c.QueryParam("code"))
+		v.Error = formErrorText(b.M, code, c.QueryParam("field"), c.QueryParam("suggestion"))
+	}
 	return h.render(c, http.StatusOK, "place", v)
 }
 
@@ -584,6 +595,33 @@ func (h *pages) reportForm(c echo.Context) error {
 	return h.render(c, code, "place", h.placeView(c, b, p, r, msg))
 }
 
+// formErrorText explains a refused form report from its status code alone.
+func formErrorText(m static.Catalog, code int, field, suggestion string) string {
+	var s string
+	switch code {
+	case http.StatusUnprocessableEntity:
+		s = m.T("error.hours_plain")
+	case http.StatusBadRequest:
+		s = m.T("error.bad_field", "field", field)
+	case http.StatusNotFound:
+		s = m.T("error.not_found")
+	case http.StatusConflict:
+		s = m.T("error.locked")
+	case http.StatusForbidden:
+		s = m.T("error.blocked")
+	case http.StatusRequestEntityTooLarge:
+		s = m.T("error.too_large")
+	case http.StatusTooManyRequests:
+		s = m.T("error.rate", "minutes", 1)
+	default:
+		s = m.T("error.server")
+	}
+	if suggestion != "" {
+		s += " " + m.T("report.suggestion", "value", suggestion)
+	}
+	return s
+}
+
 func formBool(s string) *bool {
 	switch s {
 	case "yes", "true", "1", "on":
@@ -651,6 +689,9 @@ func (h *pages) nearPage(c echo.Context) error {
 		it := nearItem{Name: p.Name, URL: "/place/" + p.ID + "?lang=" + b.Lang, Address: p.Address.Text,
 			Category: p.Subcategory.Label, Distance: b.M.T("page.distance", "m", int(math.Round(p.DistanceM))),
 			Status: h.status(b.M, p.Status), Now: h.openNow(b.M, p)}
+		if it.Name == "" {
+			it.Name = p.Subcategory.Label
+		}
 		if it.Name == "" {
 			it.Name = b.M.T("sheet.unnamed")
 		}

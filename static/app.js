@@ -119,6 +119,7 @@
     switch (err.status) {
       case 0: return t('error.network');
       case 400: return t('error.bad_request', {detail: detail});
+      case 403: return t('error.blocked');
       case 404: return t('error.not_found');
       case 409: return t('error.locked');
       case 413: return t('error.too_large');
@@ -684,7 +685,7 @@
 
     var hfs = el('fieldset', null, el('legend', {text: t('report.hours')}));
     var rows = [];
-    var tbody = el('tbody');
+    var tbody = el('div', {class: 'days', role: 'group', 'aria-label': t('report.hours')});
     DAYS.forEach(function (d, i) {
       var r = {};
       var dayName = t('day.' + d);
@@ -693,11 +694,11 @@
       r.to1 = el('input', {type: 'time', 'aria-label': dayName + ' ' + t('report.to')});
       r.from2 = el('input', {type: 'time', 'aria-label': dayName + ' ' + t('report.and') + ' ' + t('report.from')});
       r.to2 = el('input', {type: 'time', 'aria-label': dayName + ' ' + t('report.and') + ' ' + t('report.to')});
-      r.tr = el('tr', {'data-day': DAY_OSM[i]},
-        el('th', {scope: 'row', text: dayName}),
-        el('td', null, el('label', {class: 'choice', for: 'day-' + d + '-closed'}, r.closed, t('report.day_closed'))),
-        el('td', null, r.from1, '–', r.to1),
-        el('td', null, r.from2, '–', r.to2));
+      r.tr = el('div', {class: 'day', 'data-day': DAY_OSM[i]},
+        el('span', {class: 'dname', text: dayName}),
+        el('label', {class: 'dclosed', for: 'day-' + d + '-closed'}, r.closed, ' ' + t('report.day_closed')),
+        el('span', {class: 'range'}, r.from1, '–', r.to1),
+        el('span', {class: 'range'}, r.from2, '–', r.to2));
       rows.push(r);
       tbody.appendChild(r.tr);
     });
@@ -753,7 +754,7 @@
       checkNow();
     }}});
     hfs.appendChild(el('div', {class: 'row'}, usual));
-    hfs.appendChild(el('table', {class: 'days'}, tbody));
+    hfs.appendChild(tbody);
     hfs.appendChild(el('label', {for: 'report-raw', text: t('report.raw')}));
     hfs.appendChild(raw);
     hfs.appendChild(el('p', {class: 'note', id: 'report-raw-help', text: t('report.raw_help')}));

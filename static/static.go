@@ -126,14 +126,15 @@ const DefaultTileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 // a CSP source ("https://tile.openstreetmap.org", "https://*.tile.example"
 // for a {s} subdomain template), or "" for a template on the same origin.
 func TileOrigin(tileURL string) string {
-	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0", "{r}", "").Replace(tileURL))
-	if err != nil || u.Host == "" {
+	u, err := url.Parse(strings.NewReplacer("{s}", "sub", "{z}", "0", "{x}", "0", "{y}", "0", "{r}", "").Replace(tileURL))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return ""
 	}
 	host := u.Host
-	if strings.Contains(host, "{s}") {
-		_, rest, _ := strings.Cut(host, "{s}")
-		host = "*" + rest
+	if strings.Contains(tileURL, "{s}") {
+		if rest, ok := strings.CutPrefix(host, "sub."); ok {
+			host = "*." + rest
+		}
 	}
 	return u.Scheme + "://" + host
 }
