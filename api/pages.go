@@ -556,7 +556,7 @@ func (h *pages) reportForm(c echo.Context) error {
 	}
 	ctx := pageContext(c)
 	var prob *PageProblem
-	if !contains(reportStatuses, r.Status) {
+	if !containsString(reportStatuses, r.Status) {
 		prob = &PageProblem{Status: http.StatusBadRequest, Detail: "choose what you saw: open, closed…", DetailFR: "choisissez ce que vous avez vu : ouvert, fermé…"}
 	} else {
 		_, err = h.d.Source.Report(ctx, id, r, PageClient{Contributor: key, Lang: lang})
@@ -634,7 +634,7 @@ func formBool(s string) *bool {
 	return nil
 }
 
-func contains(list []string, s string) bool {
+func containsString(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true

@@ -21,10 +21,10 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// fakeSource is a PageSource over a few places held in memory, so the page
+// pageFakeSource is a PageSource over a few places held in memory, so the page
 // handlers are tested on their own; the browser test in internal/e2e runs
 // them on the real API and store.
-type fakeSource struct {
+type pageFakeSource struct {
 	mu      sync.Mutex
 	places  map[string]PagePlace
 	reports []PageReport
@@ -32,7 +32,7 @@ type fakeSource struct {
 	refuse  *PageProblem // the answer to the next report, if set
 }
 
-func (f *fakeSource) Place(ctx context.Context, id geo.PlaceID, lang string) (PagePlace, error) {
+func (f *pageFakeSource) Place(ctx context.Context, id geo.PlaceID, lang string) (PagePlace, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	p, ok := f.places[id.String()]
@@ -42,7 +42,7 @@ func (f *fakeSource) Place(ctx context.Context, id geo.PlaceID, lang string) (Pa
 	return p, nil
 }
 
-func (f *fakeSource) Near(ctx context.Context, center orb.Point, radius float64, limit int, lang string) ([]PagePlace, error) {
+func (f *pageFakeSource) Near(ctx context.Context, center orb.Point, radius float64, limit int, lang string) ([]PagePlace, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []PagePlace
@@ -56,7 +56,7 @@ func (f *fakeSource) Near(ctx context.Context, center orb.Point, radius float64,
 	return out, nil
 }
 
-func (f *fakeSource) Report(ctx context.Context, id geo.PlaceID, r PageReport, from PageClient) (PagePlace, error) {
+func (f *pageFakeSource) Report(ctx context.Context, id geo.PlaceID, r PageReport, from PageClient) (PagePlace, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if _, ok := PageRequest(ctx); !ok {
@@ -78,12 +78,12 @@ func (f *fakeSource) Report(ctx context.Context, id geo.PlaceID, r PageReport, f
 	return p, nil
 }
 
-func ptr[T any](v T) *T { return &v }
+func pagePtr[T any](v T) *T { return &v }
 
-// bigPlace is a place with everything a place page can show: a long name,
+// pageBigPlace is a place with everything a place page can show: a long name,
 // a week of usual and reported hours, services, notes and five reports —
 // the heaviest page, for the weight budget.
-func bigPlace(id, name string) PagePlace {
+func pageBigPlace(id, name string) PagePlace {
 	var p PagePlace
 	p.ID, p.Type, p.Name = id, "node", name
 	p.Category = PageLabel{"food", "Alimentation"}
@@ -100,10 +100,10 @@ func bigPlace(id, name string) PagePlace {
 		return w
 	}
 	next := now.Add(8 * time.Hour)
-	p.Hours = &PageHours{Raw: "Mo-Sa 07:00-13:00,15:30-19:30; Su 07:00-12:30; PH off", Valid: true, OpenNow: ptr(true), NextChange: &next,
+	p.Hours = &PageHours{Raw: "Mo-Sa 07:00-13:00,15:30-19:30; Su 07:00-12:30; PH off", Valid: true, OpenNow: pagePtr(true), NextChange: &next,
 		Week: week("07:00–13:00, 15:30–19:30"), Notes: []string{"Fermé les jours fériés"}}
-	p.ReportedHours = &PageHours{Raw: "Mo-Fr 08:00-12:00", Valid: true, OpenNow: ptr(true), NextChange: &next, Week: week("08:00–12:00")}
-	p.Services.Delivery, p.Services.Takeaway = ptr(false), ptr(true)
+	p.ReportedHours = &PageHours{Raw: "Mo-Fr 08:00-12:00", Valid: true, OpenNow: pagePtr(true), NextChange: &next, Week: week("08:00–12:00")}
+	p.Services.Delivery, p.Services.Takeaway = pagePtr(false), pagePtr(true)
 	confirmed := now.Add(-3 * time.Hour)
 	p.Status = PageStatus{Status: "open_adapted", Confidence: "confirmed", LastConfirmed: &confirmed, Label: "Ouvert, horaires modifiés"}
 	for i := 0; i < 5; i++ {
@@ -117,14 +117,14 @@ func bigPlace(id, name string) PagePlace {
 	return p
 }
 
-const xss = `<img src=x onerror=alert(1)>`
+const pageXSS = `<img src=x onerror=alert(1)>`
 
-func newTestPages(t *testing.T) (*echo.Echo, *fakeSource) {
-	src := &fakeSource{places: map[string]PagePlace{
-		"node/1": bigPlace("node/1", "Boulangerie du Rocher"),
-		"node/2": bigPlace("node/2", xss),
+func newTestPages(t *testing.T) (*echo.Echo, *pageFakeSource) {
+	src := &pageFakeSource{places: map[string]PagePlace{
+		"node/1": pageBigPlace("node/1", "Boulangerie du Rocher"),
+		"node/2": pageBigPlace("node/2", pageXSS),
 	}}
-	p3 := bigPlace("way/3", "")
+	p3 := pageBigPlace("way/3", "")
 	p3.Hours, p3.ReportedHours = &PageHours{Raw: "Mo-Fr 9-18 sometimes", Valid: false}, nil
 	p3.Status = PageStatus{Status: "weird", Locked: true}
 	src.places["way/3"] = p3
@@ -136,7 +136,7 @@ func newTestPages(t *testing.T) (*echo.Echo, *fakeSource) {
 	return e, src
 }
 
-func do(e http.Handler, method, target string, form url.Values, hdr map[string]string) *httptest.ResponseRecorder {
+func pageDo(e http.Handler, method, target string, form url.Values, hdr map[string]string) *httptest.ResponseRecorder {
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -153,9 +153,9 @@ func do(e http.Handler, method, target string, form url.Values, hdr map[string]s
 	return rec
 }
 
-var inlineRE = regexp.MustCompile(`(?i)<script|<[^>]*\s(?:style|on[a-z]+)=`)
+var pageInlineRE = regexp.MustCompile(`(?i)<script|<[^>]*\s(?:style|on[a-z]+)=`)
 
-func TestPlacePage(t *testing.T) {
+func TestPagesPlacePage(t *testing.T) {
 	e, _ := newTestPages(t)
 	tests := []struct {
 		name, path, accept string
@@ -179,14 +179,14 @@ func TestPlacePage(t *testing.T) {
 			[]string{`<form class="report"`}},
 		{"flash from the API's form handler", "/place/node/1?lang=en&report=error&code=422&suggestion=Mo-Fr+09:00-18:00", "", 200,
 			[]string{"The opening hours cannot be read. Did you mean: Mo-Fr 09:00-18:00?"}, nil},
-		{"success flash", "/place/node/1?lang=en&report=ok", "", 200, []string{msg(t, "en", "page.sent")}, nil},
-		{"unknown place", "/place/node/99", "en", 404, []string{msg(t, "en", "page.not_found")}, nil},
+		{"success flash", "/place/node/1?lang=en&report=ok", "", 200, []string{pageMsg(t, "en", "page.sent")}, nil},
+		{"unknown place", "/place/node/99", "en", 404, []string{pageMsg(t, "en", "page.not_found")}, nil},
 		{"bad type", "/place/bench/1", "en", 404, nil, nil},
 		{"bad id", "/place/node/-5", "en", 404, nil, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := do(e, "GET", tc.path, nil, map[string]string{"Accept-Language": tc.accept})
+			rec := pageDo(e, "GET", tc.path, nil, map[string]string{"Accept-Language": tc.accept})
 			if rec.Code != tc.code {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tc.code, rec.Body)
 			}
@@ -201,7 +201,7 @@ func TestPlacePage(t *testing.T) {
 					t.Errorf("page has %q", w)
 				}
 			}
-			if m := inlineRE.FindString(body); m != "" {
+			if m := pageInlineRE.FindString(body); m != "" {
 				t.Errorf("inline script or style %q", m)
 			}
 			csp := rec.Header().Get("Content-Security-Policy")
@@ -212,7 +212,7 @@ func TestPlacePage(t *testing.T) {
 	}
 }
 
-func msg(t *testing.T, lang, key string) string {
+func pageMsg(t *testing.T, lang, key string) string {
 	c, err := static.Catalogs()
 	if err != nil {
 		t.Fatal(err)
@@ -220,11 +220,11 @@ func msg(t *testing.T, lang, key string) string {
 	return c[lang][key]
 }
 
-func TestReportForm(t *testing.T) {
+func TestPagesReportForm(t *testing.T) {
 	e, src := newTestPages(t)
 	form := url.Values{"status": {"closed"}, "opening_hours": {" Mo-Fr 09:00-12:00 "}, "delivery": {"yes"}, "takeaway": {"no"},
 		"pickup": {""}, "remark": {"rideau baissé"}, "contributor": {"abcdefghijklmnopqrstuvwxyz012345"}, "lang": {"en"}}
-	rec := do(e, "POST", "/place/node/1/report", form, nil)
+	rec := pageDo(e, "POST", "/place/node/1/report", form, nil)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/place/node/1?lang=en&sent=1" {
 		t.Fatalf("got %d to %q, want 303 to the page", rec.Code, rec.Header().Get("Location"))
 	}
@@ -239,7 +239,7 @@ func TestReportForm(t *testing.T) {
 
 	// A forged contributor key is replaced by a fresh random one.
 	form.Set("contributor", "<bad>")
-	do(e, "POST", "/place/node/1/report", form, nil)
+	pageDo(e, "POST", "/place/node/1/report", form, nil)
 	if k := src.clients[1].Contributor; !contributorRE.MatchString(k) || k == "<bad>" {
 		t.Errorf("contributor %q", k)
 	}
@@ -261,7 +261,7 @@ func TestReportForm(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src.refuse = tc.refuse
 			form.Set("status", tc.status)
-			rec := do(e, "POST", "/place/node/1/report", form, nil)
+			rec := pageDo(e, "POST", "/place/node/1/report", form, nil)
 			if rec.Code != tc.code {
 				t.Fatalf("status %d, want %d", rec.Code, tc.code)
 			}
@@ -276,12 +276,12 @@ func TestReportForm(t *testing.T) {
 			}
 		})
 	}
-	if rec := do(e, "POST", "/place/node/99/report", url.Values{"status": {"open"}}, nil); rec.Code != 404 {
+	if rec := pageDo(e, "POST", "/place/node/99/report", url.Values{"status": {"open"}}, nil); rec.Code != 404 {
 		t.Errorf("report on an unknown place: %d", rec.Code)
 	}
 }
 
-func TestNearPage(t *testing.T) {
+func TestPagesNearPage(t *testing.T) {
 	e, _ := newTestPages(t)
 	tests := []struct {
 		name, query string
@@ -297,7 +297,7 @@ func TestNearPage(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := do(e, "GET", "/near?"+tc.query, nil, nil)
+			rec := pageDo(e, "GET", "/near?"+tc.query, nil, nil)
 			if rec.Code != tc.code {
 				t.Fatalf("status %d, want %d", rec.Code, tc.code)
 			}
@@ -313,9 +313,9 @@ func TestNearPage(t *testing.T) {
 	}
 }
 
-func TestMapPage(t *testing.T) {
+func TestPagesMapPage(t *testing.T) {
 	e, _ := newTestPages(t)
-	rec := do(e, "GET", "/", nil, map[string]string{"Accept-Language": "en-US,en;q=0.9"})
+	rec := pageDo(e, "GET", "/", nil, map[string]string{"Accept-Language": "en-US,en;q=0.9"})
 	body := rec.Body.String()
 	for _, w := range []string{`<html lang="en">`, `data-tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png"`,
 		`data-attribution="© OpenStreetMap contributors"`, `src="/static/app.js"`, `<span class="pin s-closed"`, `href="?lang=fr"`} {
@@ -331,10 +331,10 @@ func TestMapPage(t *testing.T) {
 	}
 }
 
-// wire fetches a path as a browser would (gzip accepted) and returns the
+// pageWire fetches a path as a browser would (gzip accepted) and returns the
 // bytes on the wire.
-func wire(t *testing.T, h http.Handler, path string) []byte {
-	rec := do(h, "GET", path, nil, map[string]string{"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "fr-FR,fr;q=0.9"})
+func pageWire(t *testing.T, h http.Handler, path string) []byte {
+	rec := pageDo(h, "GET", path, nil, map[string]string{"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "fr-FR,fr;q=0.9"})
 	if rec.Code != 200 {
 		t.Fatalf("GET %s: %d", path, rec.Code)
 	}
@@ -347,7 +347,7 @@ func wire(t *testing.T, h http.Handler, path string) []byte {
 	return b
 }
 
-func plain(b []byte) string {
+func pagePlain(b []byte) string {
 	if zr, err := gzip.NewReader(bytes.NewReader(b)); err == nil {
 		if out, err := io.ReadAll(zr); err == nil {
 			return string(out)
@@ -356,24 +356,24 @@ func plain(b []byte) string {
 	return string(b)
 }
 
-var assetRE = regexp.MustCompile(`<(?:script[^>]* src|link[^>]* href)="(/static/[^"]+)"`)
+var pageAssetRE = regexp.MustCompile(`<(?:script[^>]* src|link[^>]* href)="(/static/[^"]+)"`)
 
-// TestPageWeight measures the first load of the map page (its HTML, every
+// TestPagesWeight measures the first load of the map page (its HTML, every
 // script and stylesheet it links, Leaflet included, and the message
 // catalogue its script fetches) and of the place page (HTML and
 // stylesheet), gzipped as served, against the budgets: 100 KB and 30 KB.
-func TestPageWeight(t *testing.T) {
+func TestPagesWeight(t *testing.T) {
 	e, _ := newTestPages(t)
 	measure := func(page string, extra ...string) (int, []string) {
-		html := wire(t, e, page)
+		html := pageWire(t, e, page)
 		total := len(html)
 		lines := []string{fmt.Sprintf("%-36s %6d", page, len(html))}
 		paths := extra
-		for _, m := range assetRE.FindAllStringSubmatch(plain(html), -1) {
+		for _, m := range pageAssetRE.FindAllStringSubmatch(pagePlain(html), -1) {
 			paths = append(paths, m[1])
 		}
 		for _, p := range paths {
-			b := wire(t, e, p)
+			b := pageWire(t, e, p)
 			total += len(b)
 			lines = append(lines, fmt.Sprintf("%-36s %6d", p, len(b)))
 		}
