@@ -592,6 +592,24 @@
       })));
     }
     setMarkerStatus(p.id, status);
+    revealMarker(p.id);
+  }
+
+  // revealMarker pans the map so the place is not hidden under the sheet.
+  function revealMarker(id) {
+    var m = state.markers[id];
+    var s = sheet();
+    if (!m || s.hidden) { return; }
+    var size = map.getSize(), pt = map.latLngToContainerPoint(m.getLatLng());
+    var dx = 0, dy = 0;
+    if (s.offsetWidth < size.x * 0.9) {
+      var free = size.x - s.offsetWidth;
+      if (pt.x > free - 30) { dx = pt.x - free / 2; }
+    } else {
+      var freeY = size.y - s.offsetHeight;
+      if (pt.y > freeY - 30) { dy = pt.y - Math.max(40, freeY / 2); }
+    }
+    if (dx || dy) { map.panBy([dx, dy], {animate: false}); }
   }
 
   // ---- reporting -----------------------------------------------------

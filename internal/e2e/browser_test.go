@@ -443,6 +443,22 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("phone layout", func(t *testing.T) {
+		b.t = t
+		tab := b.tab()
+		b.do(tab, "open the map on a phone",
+			chromedp.EmulateViewport(390, 760, chromedp.EmulateMobile),
+			chromedp.Navigate(base+"/?phone=1"+viewHash(h, 17)),
+			visible(marker(h.ID)),
+			click(marker(h.ID)),
+			visible(fmt.Sprintf(`#sheet[data-id="%s"] [data-report="closed"]`, h.ID)))
+		b.shot(tab, "13-phone-sheet")
+		// The quick buttons are reachable without scrolling the sheet.
+		if n := get(b, tab, "closed button in view", chromedp.Evaluate[bool](`(() => { const r = document.querySelector('[data-report="closed"]').getBoundingClientRect(); return r.bottom <= innerHeight && r.top >= 0 })()`)); !n {
+			t.Error("on a phone the Closed button is out of view when the sheet opens")
+		}
+	})
+
 	t.Run("no-JS place page", func(t *testing.T) {
 		b.t = t
 		tab := b.tab()
