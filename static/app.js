@@ -274,8 +274,17 @@
     if (!e) { return; }
     e.setAttribute('role', 'button');
     e.setAttribute('aria-label', labelFor(p));
+    if (!e.omKeys) {
+      // Leaflet's own Enter only opens popups: a marker is a button here.
+      e.omKeys = true;
+      e.addEventListener('keydown', function (ev) {
+        if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); openPlace(m.placeProps.id); }
+      });
+    }
     e.setAttribute('data-id', p.id);
     e.setAttribute('data-status', statusOf(p.status));
+    e.setAttribute('data-category', p.category || '');
+    e.setAttribute('data-open-now', String(p.open_now));
   }
 
   function addCluster(f) {
@@ -297,6 +306,9 @@
     m.on('click', function () { map.setView([c[1], c[0]], Math.min(map.getMaxZoom(), map.getZoom() + 2)); });
     m.on('add', function () {
       var e = m.getElement();
+      e.addEventListener('keydown', function (ev) {
+        if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); m.fire('click'); }
+      });
       e.setAttribute('role', 'button');
       e.setAttribute('aria-label', t('cluster.label', {count: n}));
       e.setAttribute('data-cluster', String(n));

@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/paulmach/orb"
 )
 
@@ -237,6 +238,21 @@ func namedPlaces(t *testing.T, st *store.Store, center orb.Point, n int) []geo.P
 	return out
 }
 
+// accentedPlace is a place near center whose name has an accent.
+func accentedPlace(t *testing.T, st *store.Store, center orb.Point) geo.Place {
+	ps, err := st.PlacesNear(context.Background(), center, 2000, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.Name != "" && geo.Fold(p.Name) != strings.ToLower(p.Name) && len(geo.Fold(p.Name)) > 5 {
+			return p
+		}
+	}
+	t.Fatal("no place with an accented name in the extract")
+	return geo.Place{}
+}
+
 // apiPlace reads a place from the server's JSON API, as any client would.
 func apiPlace(t *testing.T, base string, id geo.PlaceID) map[string]any {
 	res, err := http.Get(base + "/api/v1/places/" + id.String() + "?lang=en")
@@ -278,6 +294,7 @@ func TestBrowser(t *testing.T) {
 	center := orb.Point{7.4197, 43.7315} // Monaco, near the harbour
 	ps := namedPlaces(t, st, center, 3)
 	a, h, nojs := ps[0], ps[1], ps[2]
+	accented := accentedPlace(t, st, center)
 	ctx := b.ctx
 	noInjected := `img[src="x"], script:not([src])`
 
@@ -299,6 +316,47 @@ func TestBrowser(t *testing.T) {
 		if tileHits.Load() == 0 {
 			t.Error("no tile was loaded from the tile server")
 		}
+	})
+
+	t.Run("filters, search and keyboard", func(t *testing.T) {
+		b.t = t
+		all := get(b, ctx, "count places", count(`.place-icon[data-id]`))
+		b.do(ctx, "filter on food",
+			click(`#chips .chip[data-category="food"]`),
+			visible(`#chips .chip[data-category="food"][aria-pressed="true"]`),
+			chromedp.Poll[chromedp.Void](`document.querySelectorAll('.place-icon[data-id]').length > 0 && document.querySelectorAll('.place-icon[data-id]:not([data-category="food"])').length === 0`))
+		food := get(b, ctx, "count food", count(`.place-icon[data-id]`))
+		if food == 0 || food >= all {
+			t.Errorf("food filter: %d places of %d", food, all)
+		}
+		b.do(ctx, "open now",
+			click(`#chips .chip[data-category="food"]`),
+			click(`#opennow`),
+			visible(`#opennow[aria-pressed="true"]`),
+			chromedp.Poll[chromedp.Void](`document.querySelectorAll('.place-icon[data-id]:not([data-open-now="true"])').length === 0`))
+		b.shot(ctx, "01b-open-now")
+		b.do(ctx, "all again", click(`#opennow`), chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelectorAll('.place-icon[data-id]').length === %d`, all)))
+		// Search without the accents of the name.
+		q := geo.Fold(accented.Name)
+		b.do(ctx, "search "+q,
+			keys(`#q`, q),
+			visible(`#results button[data-id="`+accented.ID.String()+`"]`))
+		b.shot(ctx, "01c-search")
+		b.do(ctx, "pick the result",
+			click(`#results button[data-id="`+accented.ID.String()+`"]`),
+			visible(fmt.Sprintf(`#sheet[data-id="%s"]`, accented.ID)),
+			clear(`#q`))
+		// Keyboard: Escape closes the sheet, a marker opens with Enter.
+		b.do(ctx, "Escape closes the sheet",
+			chromedp.Focus(chromedp.CSS(`#sheet .close`)),
+			chromedp.KeyEvent(kb.Escape),
+			chromedp.WaitNotVisible(chromedp.CSS(`#sheet`)))
+		b.do(ctx, "Enter on a marker opens it",
+			chromedp.Navigate(base+"/?kb=1"+viewHash(a, 17)),
+			visible(marker(a.ID)),
+			chromedp.Focus(chromedp.CSS(marker(a.ID))),
+			chromedp.KeyEvent(kb.Enter),
+			visible(fmt.Sprintf(`#sheet[data-id="%s"]`, a.ID)))
 	})
 
 	t.Run("click opens the sheet", func(t *testing.T) {
