@@ -473,7 +473,7 @@
       showMsg('');
       var ll = [pos.coords.latitude, pos.coords.longitude];
       if (meMarker) { meMarker.remove(); }
-      meMarker = L.marker(ll, {icon: L.divIcon({className: 'me-icon', html: el('div', {class: 'me'}), iconSize: [22, 22]}), title: t('near_me.here'), keyboard: false}).addTo(map);
+      meMarker = L.marker(ll, {icon: L.divIcon({className: 'me-icon', html: el('div', {class: 'me'}), iconSize: [22, 22]}), title: t('near_me.here'), keyboard: false, zIndexOffset: 1000}).addTo(map);
       map.setView(ll, Math.max(17, map.getZoom()));
     }, function () { showMsg(t('near_me.denied'), 8000); }, {enableHighAccuracy: false, timeout: 15000, maximumAge: 60000});
   }

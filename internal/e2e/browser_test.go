@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"codeberg.org/openmap/openmap/geo"
 	"codeberg.org/openmap/openmap/internal/store"
 	"codeberg.org/openmap/openmap/static"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
@@ -359,6 +361,34 @@ func TestBrowser(t *testing.T) {
 			visible(fmt.Sprintf(`#sheet[data-id="%s"]`, a.ID)))
 	})
 
+	t.Run("near me", func(t *testing.T) {
+		b.t = t
+		// The browser says it is at place h, as a phone's GPS would.
+		lat, lon, acc := nojs.Location[1], nojs.Location[0], 20.0
+		if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+			Permission: &cdpbrowser.PermissionDescriptor{Name: "geolocation"}, Setting: cdpbrowser.PermissionSettingGranted, Origin: base}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{Latitude: &lat, Longitude: &lon, Accuracy: &acc}); err != nil {
+			t.Fatal(err)
+		}
+		b.do(ctx, "near me",
+			chromedp.Navigate(base+"/?nearme=1#13/43.70/7.30"),
+			visible(`body[data-ready="true"]`),
+			click(`#nearme`),
+			visible(`.me`),
+			chromedp.Poll[chromedp.Void](`/^#1[7-9]\//.test(location.hash)`),
+			visible(marker(nojs.ID)))
+		hash := get(b, ctx, "hash", chromedp.Evaluate[string](`location.hash`))
+		var z int
+		var hlat, hlon float64
+		if _, err := fmt.Sscanf(hash, "#%d/%f/%f", &z, &hlat, &hlon); err != nil || z < 17 ||
+			distanceM(orb.Point{hlon, hlat}, nojs.Location) > 100 {
+			t.Errorf("after 'near me' the view is %q, want zoom 17+ at %.5f,%.5f", hash, lat, lon)
+		}
+		b.shot(ctx, "01d-near-me")
+	})
+
 	t.Run("click opens the sheet", func(t *testing.T) {
 		b.t = t
 		b.do(ctx, "click a place",
@@ -586,6 +616,15 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("dialogs opened (script injection?): %q", b.dialogs)
 		}
 	})
+}
+
+// distanceM is the distance in metres between two (lon, lat) points, close
+// enough at city scale.
+func distanceM(a, b orb.Point) float64 {
+	lat := (a[1] + b[1]) / 2 * math.Pi / 180
+	dx := (b[0] - a[0]) * math.Pi / 180 * math.Cos(lat)
+	dy := (b[1] - a[1]) * math.Pi / 180
+	return 6371008.8 * math.Sqrt(dx*dx+dy*dy)
 }
 
 func hostOf(raw string) string {
