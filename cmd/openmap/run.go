@@ -30,6 +30,7 @@ type command struct {
 // commands lists every subcommand in one place.
 func commands() map[string]command {
 	return map[string]command{
+		"hours":   {"read opening_hours values on stdin, print validity, canonical form and state as JSON lines", runHours},
 		"import":  {"import OSM extracts (.osm.pbf, .osm, .osm.bz2, .osm.gz) into the database", runImport},
 		"sign":    {"print a poster as PDF: shop TYPE/ID, neighbour (pad), area (places near a point)", runSign},
 		"stats":   {"print counts of places in the database", runStats},
