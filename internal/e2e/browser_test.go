@@ -389,6 +389,26 @@ func TestBrowser(t *testing.T) {
 		b.shot(ctx, "01d-near-me")
 	})
 
+	t.Run("clusters when zoomed out", func(t *testing.T) {
+		b.t = t
+		b.do(ctx, "zoom out",
+			chromedp.Navigate(base+"/?clusters=1#12/43.7350/7.4200"),
+			visible(`.cluster-icon[data-cluster]`))
+		clusters := get(b, ctx, "clusters", count(`.cluster-icon[data-cluster]`))
+		places := get(b, ctx, "places", count(`.place-icon[data-id]`))
+		inClusters := get(b, ctx, "places in clusters", chromedp.Evaluate[int](
+			`[...document.querySelectorAll('.cluster-icon[data-cluster]')].reduce((n, e) => n + +e.dataset.cluster, 0)`))
+		if clusters == 0 || inClusters < 2*clusters || places+clusters >= places+inClusters {
+			t.Errorf("zoom 12: %d clusters holding %d places, and %d single places", clusters, inClusters, places)
+		}
+		b.shot(ctx, "01e-clusters")
+		b.do(ctx, "click a cluster",
+			click(`.cluster-icon[data-cluster]`),
+			chromedp.Poll[chromedp.Void](`/^#14\//.test(location.hash)`),
+			chromedp.Navigate(base+"/?back=1"+viewHash(a, 17)),
+			visible(marker(a.ID)))
+	})
+
 	t.Run("click opens the sheet", func(t *testing.T) {
 		b.t = t
 		b.do(ctx, "click a place",
