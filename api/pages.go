@@ -354,7 +354,10 @@ type placeView struct {
 	ServiceChoices []choice
 	Sent           bool
 	Error          string
+	Reports        []reportRow
 }
+
+type reportRow struct{ Label, When, Hours, Remark string }
 
 var reportStatuses = []string{"open", "open_adapted", "partial", "closed", "gone"}
 
@@ -434,6 +437,13 @@ func (h *pages) placeView(c echo.Context, b pageBase, p PagePlace, form PageRepo
 		v.ServiceChoices = append(v.ServiceChoices, choice{Name: s.key, Label: m.T("service." + s.key), Value: val})
 	}
 	v.Form.Hours, v.Form.Remark = form.OpeningHours, form.Remark
+	for i, r := range p.Reports {
+		if i == 5 {
+			break
+		}
+		v.Reports = append(v.Reports, reportRow{Label: h.status(m, PageStatus{Status: r.Status}).Label,
+			When: h.date(b.Lang, r.CreatedAt), Hours: r.OpeningHours, Remark: r.Remark})
+	}
 	return v
 }
 

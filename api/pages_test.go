@@ -124,6 +124,9 @@ func newTestPages(t *testing.T) (*echo.Echo, *pageFakeSource) {
 		"node/1": pageBigPlace("node/1", "Boulangerie du Rocher"),
 		"node/2": pageBigPlace("node/2", pageXSS),
 	}}
+	p2 := src.places["node/2"]
+	p2.Reports[0].Remark, p2.Reports[1].OpeningHours, p2.Address.Text = pageXSS, pageXSS, pageXSS
+	src.places["node/2"] = p2
 	p3 := pageBigPlace("way/3", "")
 	p3.Hours, p3.ReportedHours = &PageHours{Raw: "Mo-Fr 9-18 sometimes", Valid: false}, nil
 	p3.Status = PageStatus{Status: "weird", Locked: true}
@@ -166,13 +169,15 @@ func TestPagesPlacePage(t *testing.T) {
 			[]string{`<html lang="fr">`, "<h1>Boulangerie du Rocher</h1>", "Ouvert, horaires modifiés", "confirmé par plusieurs personnes",
 				"07:00–13:00, 15:30–19:30", "08:00–12:00", `class="today"`, "Livraison : <strong>non</strong>", "À emporter : <strong>oui</strong>",
 				`href="/signs/shop/node/1.pdf"`, `href="https://www.openstreetmap.org/node/1"`, `action="/place/node/1/report"`,
-				`name="contributor" value="`, `value="open_adapted"`, "Confirmé pour la dernière fois 07/12/2026 07:00", "jusqu&#39;à lundi 18:00"},
+				`name="contributor" value="`, `value="open_adapted"`, "Confirmé pour la dernière fois 07/12/2026 07:00",
+				"« Seulement le matin pendant les travaux de la rue »", "<code>Mo-Fr 08:00-12:00</code>", "jusqu&#39;à lundi 18:00"},
 			nil},
 		{"English from Accept-Language", "/place/node/1", "en-GB,en;q=0.9", 200,
 			[]string{`<html lang="en">`, "confirmed by several people", "Open now until monday 18:00", `href="/place/node/1?lang=fr"`}, nil},
 		{"query beats the header", "/place/node/1?lang=en", "fr", 200, []string{`<html lang="en">`}, nil},
 		{"XSS name escaped", "/place/node/2", "", 200,
-			[]string{"<h1>&lt;img src=x onerror=alert(1)&gt;</h1>", "<title>&lt;img src=x onerror=alert(1)&gt; — openmap</title>"},
+			[]string{"<h1>&lt;img src=x onerror=alert(1)&gt;</h1>", "<title>&lt;img src=x onerror=alert(1)&gt; — openmap</title>",
+				"« &lt;img src=x onerror=alert(1)&gt; »", "<code>&lt;img src=x onerror=alert(1)&gt;</code>", `<p class="addr">&lt;img`},
 			[]string{"<img src=x"}},
 		{"unreadable hours, unknown status, locked", "/place/way/3", "en", 200,
 			[]string{"cannot be read: Mo-Fr 9-18 sometimes", "Unknown", "A moderator locked this place"},

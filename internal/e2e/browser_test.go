@@ -526,6 +526,19 @@ func TestBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A report whose remark and hours are markup, sent as any client could.
+		body := `{"status":"partial","opening_hours":"Mo 09:00-12:00","remark":"<script>alert(3)</script><b onmouseover=alert(4)>x</b>"}`
+		req, _ := http.NewRequest("POST", base+"/api/v1/places/"+xssID.String()+"/reports", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Openmap-Contributor", "e2e-xss-contributor-key-0123456789")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("report with a markup remark: %s", res.Status)
+		}
 		b.do(ctx, "open the XSS place",
 			chromedp.Navigate(base+"/?xss=1"+viewHash(xp, 19)),
 			visible(marker(xssID)),
@@ -534,8 +547,11 @@ func TestBrowser(t *testing.T) {
 		if title := get(b, ctx, "sheet title", text(`#sheet-title`)); title != xssName {
 			t.Errorf("sheet title %q, want the name as text %q", title, xssName)
 		}
-		if n := get(b, ctx, "injected elements", count(noInjected)); n != 0 {
+		if n := get(b, ctx, "injected elements", count(noInjected+`, #sheet b`)); n != 0 {
 			t.Errorf("%d injected elements in the page", n)
+		}
+		if s := get(b, ctx, "reports", text(`#sheet .reports`)); !strings.Contains(s, "<script>alert(3)</script>") {
+			t.Errorf("the remark is not shown as text: %q", s)
 		}
 		b.do(ctx, "search the XSS place",
 			keys(`#q`, "onerror"),
