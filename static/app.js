@@ -534,8 +534,8 @@
     var today = new Date();
     var todayISO = today.getFullYear() + '-' + String(today.getMonth() + 1).padStart(2, '0') + '-' + String(today.getDate()).padStart(2, '0');
     var head = el('tr', null, el('th', {scope: 'col'}, el('span', {class: 'vh', text: t('page.today')})));
-    if (usual.length) { head.appendChild(el('th', {scope: 'col', text: t('sheet.hours_usual')})); }
-    if (rep.length) { head.appendChild(el('th', {scope: 'col', text: t('sheet.hours_reported')})); }
+    if (usual.length) { head.appendChild(el('th', {scope: 'col', title: t('sheet.hours_usual'), text: t('sheet.col_usual')})); }
+    if (rep.length) { head.appendChild(el('th', {scope: 'col', title: t('sheet.hours_reported'), text: t('sheet.col_reported')})); }
     var body = el('tbody');
     rows.forEach(function (d, i) {
       var tr = el('tr', {class: d.date === todayISO ? 'today' : null}, el('th', {scope: 'row', text: d.day}));

@@ -83,6 +83,12 @@ func newBrowser(t *testing.T) *browser {
 	t.Cleanup(cancelAlloc)
 	b := &browser{t: t, alloc: alloc}
 	b.shotDir = filepath.Join(repoRoot(t), "artifacts", "e2e")
+	// Screenshots of an earlier run would pass for this one's.
+	if old, _ := filepath.Glob(filepath.Join(b.shotDir, "*.png")); len(old) > 0 {
+		for _, f := range old {
+			os.Remove(f)
+		}
+	}
 	if err := os.MkdirAll(b.shotDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
