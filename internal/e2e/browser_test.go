@@ -637,7 +637,7 @@ func TestBrowser(t *testing.T) {
 		b.shot(tab, "12-nojs-near")
 	})
 
-	t.Run("no request leaves for another host", func(t *testing.T) {
+	t.Run("no other host, no CSP violation, no script error", func(t *testing.T) {
 		b.t = t
 		allowed := map[string]bool{hostOf(base): true, hostOf(tiles.URL): true}
 		b.mu.Lock()
