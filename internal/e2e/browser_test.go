@@ -509,8 +509,8 @@ func TestBrowser(t *testing.T) {
 		b.do(ctx, "switch to French",
 			click(`#lang`),
 			ready(`html[lang="fr"]`),
-			visible(`#chips .chip[data-category="food"]`),
-			chromedp.Sleep(300*time.Millisecond))
+			chromedp.Poll[chromedp.Void](fmt.Sprintf(`(document.querySelector('#chips .chip[data-category="food"]') || {}).textContent === %q`,
+				geo.DefaultCategories().List[0].Label.FR)))
 		if near := get(b, ctx, "near-me label", text(`#nearme`)); near != msgs["fr"]["near_me"] {
 			t.Errorf("near-me button %q after the switch, want %q", near, msgs["fr"]["near_me"])
 		}
