@@ -7,11 +7,13 @@ DEMO_PBF = testdata/monaco-and-french-border-2016-03-04.osm.pbf
 DEMO_DB  = data/demo.db
 ADDR    ?= :8080
 
-.PHONY: demo build import-demo test test-go lint bench clean
+.PHONY: demo build import-demo test test-go lint fuzz bench clean
 
-## demo: build, import the bundled extract and show its statistics
+## demo: build, import the bundled extract, show its statistics and serve the map
 demo: import-demo
 	$(BIN) stats --db $(DEMO_DB)
+	@echo; echo "openmap is serving the demo map at http://localhost$(ADDR)/ (Ctrl-C stops it)"; echo
+	$(BIN) serve --db $(DEMO_DB) --addr $(ADDR) --base-url http://localhost$(ADDR)
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/openmap
@@ -21,11 +23,21 @@ import-demo: build
 	$(BIN) import --db $(DEMO_DB) --source demo $(DEMO_PBF)
 
 ## test: every test (vet, unit, system, browser), with the race detector
-test: lint test-go
+FUZZTIME ?= 45s
+
+test: lint test-go fuzz
+
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 lint:
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	@out=$$(find . -name '*.go' -not -path '*/node_modules/*' -print0 | xargs -0 gofmt -l); \
+	  test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+## fuzz: a bounded run of the opening_hours parser fuzzer (part of make test)
+fuzz:
+	$(GO) test ./geo -run '^$$' -fuzz FuzzParseHours -fuzztime $(FUZZTIME)
 
 test-go:
 	$(GO) test -race -count=1 -timeout 30m ./...

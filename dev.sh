@@ -15,6 +15,9 @@ target=${1:-demo}
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_updated=
+apt_update_once() {
+	if [ -z "$apt_updated" ]; then sudo_ apt-get update -qq; apt_updated=1; fi
+}
 need_pkgs() {
 	local missing=()
 	for p in "$@"; do
@@ -26,7 +29,7 @@ need_pkgs() {
 		exit 1
 	fi
 	echo "dev.sh: installing ${missing[*]}" >&2
-	if [ -z "$apt_updated" ]; then sudo_ apt-get update -qq; apt_updated=1; fi
+	apt_update_once
 	sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
@@ -57,6 +60,13 @@ test_pkgs=(time osmium-tool spatialite-bin sqlite3 poppler-utils zbar-tools chro
 
 case "$target" in
 test | bench | check)
+	# Ubuntu ships Chromium as chromium-browser (a snap wrapper), Debian as chromium.
+	if ! dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "ok installed" && command -v apt-get >/dev/null; then
+		apt_update_once
+		if ! apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+			test_pkgs=("${test_pkgs[@]/#chromium/chromium-browser}")
+		fi
+	fi
 	need_pkgs "${run_pkgs[@]}" "${test_pkgs[@]}"
 	# Node (for the opening_hours reference oracle) may come from Debian or
 	# from NodeSource, whose nodejs already holds npm: install only if absent.

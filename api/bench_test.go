@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// BenchmarkListPlaces: /places over Monaco (433 places), rendered each time
+// BenchmarkListPlaces: /places over Monaco (431 places), rendered each time
 // (cache off) and from the cache.
 func BenchmarkListPlaces(b *testing.B) {
 	for _, bc := range []struct {

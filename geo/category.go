@@ -97,6 +97,10 @@ func parseCategories(r io.Reader) (*Categories, error) {
 	if len(c.Keys) == 0 {
 		return nil, fmt.Errorf("categories: \"keys\" is empty")
 	}
+	keys := map[string]bool{}
+	for _, k := range c.Keys {
+		keys[k] = true
+	}
 	c.byID = map[string]*Category{}
 	c.subByID = map[string]*Subcategory{}
 	c.exclude = map[string]bool{}
@@ -128,6 +132,15 @@ func parseCategories(r io.Reader) (*Categories, error) {
 						r.wildcard++
 					}
 					r.conds = append(r.conds, [2]string{k, v})
+				}
+				// The importer looks only at elements with one of the
+				// keys: a match on other keys alone would never fire.
+				listed := false
+				for _, cond := range r.conds {
+					listed = listed || keys[cond[0]]
+				}
+				if !listed {
+					return nil, fmt.Errorf("categories: %s/%s: match %q uses no key listed in \"keys\"", cat.ID, sub.ID, m)
 				}
 				c.rules = append(c.rules, r)
 			}

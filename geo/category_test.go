@@ -54,6 +54,10 @@ func TestClassify(t *testing.T) {
 		{"abandoned", map[string]string{"abandoned:shop": "butcher"}, "", "", true},
 		{"active beside a lifecycle tag", map[string]string{"shop": "florist", "disused:shop": "bakery"}, "shopping", "florist", false},
 		{"information board", map[string]string{"tourism": "information", "information": "board"}, "", "", false},
+		{"recycling container", map[string]string{"amenity": "recycling", "recycling_type": "container"}, "", "", false},
+		{"recycling centre", map[string]string{"amenity": "recycling", "recycling_type": "centre"}, "public", "recycling_centre", false},
+		{"bike-share dock", map[string]string{"amenity": "bicycle_rental"}, "", "", false},
+		{"shop=disused", map[string]string{"shop": "disused"}, "", "", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -83,6 +87,7 @@ func TestReadCategories(t *testing.T) {
 		{"unknown field", `{"keys":["shop"],"categorie":[]}`},
 		{"no category", `{"keys":["shop"],"categories":[]}`},
 		{"bad match", `{"keys":["shop"],"categories":[{"id":"a","subcategories":[{"id":"b","match":["shop"]}]}]}`},
+		{"match key not in keys", `{"keys":["shop"],"categories":[{"id":"a","subcategories":[{"id":"b","match":["amenity=cafe"]}]}]}`},
 		{"repeated id", `{"keys":["shop"],"categories":[{"id":"a","subcategories":[{"id":"b","match":["shop=x"]},{"id":"b","match":["shop=y"]}]}]}`},
 	}
 	for _, tc := range bad {

@@ -43,6 +43,8 @@ type hrule struct {
 	comment  string
 	hasComm  bool
 	always   bool // "24/7"
+
+	shareNext bool // parse time only: takes the times and state of the next rule
 }
 
 // hasSelectors reports whether the rule selects days (a rule without any
@@ -357,3 +359,11 @@ func writeTime(b *strings.Builder, t tpoint) {
 	write2(b, m%60)
 	b.WriteByte(')')
 }
+
+// UsesSun reports whether the value has sunrise, sunset, dawn or dusk, so
+// evaluating it needs the place's position.
+func (h *Hours) UsesSun() bool { return h.needsSun }
+
+// UsesPublicHolidays reports whether the value has PH, so evaluating it needs
+// the place's country.
+func (h *Hours) UsesPublicHolidays() bool { return h.needsPH }

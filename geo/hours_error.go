@@ -48,3 +48,12 @@ func (w HoursWarning) String() string { return w.Message("en") }
 func herr(pos int, code, en, fr string) *HoursError {
 	return &HoursError{Pos: pos, Code: code, en: en, fr: fr}
 }
+
+// Reason returns the message without its position, in French ("fr") or
+// English, for forms that point at the character themselves.
+func (e *HoursError) Reason(lang string) string {
+	if lang == "fr" {
+		return e.fr
+	}
+	return e.en
+}

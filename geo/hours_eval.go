@@ -34,6 +34,7 @@ type HoursInterval struct {
 type seg struct {
 	s, e int
 	st   uint8
+	spec bool // painted by a rule with day selectors
 	cm   string
 }
 
@@ -41,6 +42,7 @@ const maxSegs = 48
 
 type sched struct {
 	n    int
+	spec bool // what paint records in seg.spec
 	segs [maxSegs]seg
 }
 
@@ -62,13 +64,15 @@ func (d *sched) paint(s, e int, st uint8, cm string) {
 	var repl [3]seg
 	k := 0
 	if i < j && d.segs[i].s < s {
-		repl[k] = seg{d.segs[i].s, s, d.segs[i].st, d.segs[i].cm}
+		repl[k] = d.segs[i]
+		repl[k].e = s
 		k++
 	}
-	repl[k] = seg{s, e, st, cm}
+	repl[k] = seg{s: s, e: e, st: st, spec: d.spec, cm: cm}
 	k++
 	if i < j && d.segs[j-1].e > e {
-		repl[k] = seg{e, d.segs[j-1].e, d.segs[j-1].st, d.segs[j-1].cm}
+		repl[k] = d.segs[j-1]
+		repl[k].s = e
 		k++
 	}
 	newN := d.n - (j - i) + k
@@ -80,14 +84,15 @@ func (d *sched) paint(s, e int, st uint8, cm string) {
 	d.n = newN
 }
 
-// fillGaps paints [s, e) only where nothing is painted yet.
+// fillGaps paints [s, e) only where the schedule says closed (painted so
+// or not painted): fallback rules apply there, as in opening_hours.js.
 func (d *sched) fillGaps(s, e int, st uint8, cm string) {
 	cur := s
 	var gaps [maxSegs + 1][2]int
 	ng := 0
 	for i := 0; i < d.n && cur < e; i++ {
 		g := d.segs[i]
-		if g.e <= cur {
+		if g.e <= cur || g.st == stClosed {
 			continue
 		}
 		if g.s > cur {
@@ -106,6 +111,18 @@ func (d *sched) fillGaps(s, e int, st uint8, cm string) {
 }
 
 func (d *sched) clear() { d.n = 0 }
+
+// clearUnspecific removes what rules without day selectors painted.
+func (d *sched) clearUnspecific() {
+	n := 0
+	for i := 0; i < d.n; i++ {
+		if d.segs[i].spec {
+			d.segs[n] = d.segs[i]
+			n++
+		}
+	}
+	d.n = n
+}
 
 // day is a civil day in the place's calendar.
 type day struct {
@@ -183,7 +200,7 @@ func (ev *evaluator) matches(r *hrule, dd day) (bool, string) {
 			} else {
 				in = wk >= w.from || wk <= to
 			}
-			if in && (w.step <= 1 || (wk-w.from+53)%w.step == 0) {
+			if in && (w.step <= 1 || ((wk-w.from)%53+53)%53%w.step == 0) {
 				ok = true
 				break
 			}
@@ -340,6 +357,17 @@ func (ev *evaluator) eventMinute(e uint8, dd day) (int, bool) {
 	return int(utc.Sub(midnight) / time.Minute), true
 }
 
+// nominal is a time with sun events at their usual hours (dawn 05:30,
+// sunrise 06:00, sunset 18:00, dusk 18:30, as opening_hours.js assumes):
+// whether a span with an event is meant to cross midnight is decided on it.
+func nominal(t tpoint) int {
+	base := [...]int{0, 330, 360, 1080, 1110}
+	if t.ev == evNone {
+		return t.min
+	}
+	return base[t.ev] + t.min
+}
+
 // openEndGuess is how long an open end ("17:00+") is assumed to last, as
 // opening_hours.js does: 8 h from 22:00, 10 h from 17:00, else until midnight.
 func openEndGuess(start int) int {
@@ -355,10 +383,11 @@ func openEndGuess(start int) int {
 
 // how emit writes a span into a schedule
 const (
-	paintOwn   = iota // the day's own spans, clipped to the day
-	paintSpill        // the previous day's spans past midnight
-	paintGaps         // fallback rules: only where nothing is painted
-	paintFull         // for display: the day's spans, not clipped
+	paintOwn       = iota // the day's own spans, clipped to the day
+	paintSpill            // the previous day's spans past midnight
+	paintGaps             // fallback rules: only where closed
+	paintSpillGaps        // fallback rules of the day before, past midnight
+	paintFull             // for display: the day's spans, not clipped
 )
 
 func emit(d *sched, mode int, s, e int, st uint8, cm string) {
@@ -371,6 +400,10 @@ func emit(d *sched, mode int, s, e int, st uint8, cm string) {
 		}
 	case paintGaps:
 		d.fillGaps(max(s, 0), min(e, 1440), st, cm)
+	case paintSpillGaps:
+		if e > 1440 {
+			d.fillGaps(max(s-1440, 0), min(e-1440, 1440), st, cm)
+		}
 	default:
 		d.paint(s, e, st, cm)
 	}
@@ -404,7 +437,12 @@ func (ev *evaluator) spans(r *hrule, dd day, d *sched, mode int, cm string) {
 				e = m + t.to.min
 			}
 			if e <= s {
-				e += 1440
+				if t.from.ev == evNone && t.to.ev == evNone || nominal(t.to) <= nominal(t.from) {
+					e += 1440
+				} else {
+					// "(sunset+00:30)-22:00" when the sun sets late: empty
+					continue
+				}
 			}
 			emit(d, mode, s, e, r.state, cm)
 			if t.openEnd && r.state == stOpen {
@@ -436,38 +474,50 @@ func ruleCrossesMidnight(r *hrule) bool {
 // selects the day overrides (";") or adds to (",") the earlier ones; times
 // past midnight of the day before spill in; fallback rules ("||") fill what
 // nothing else said.
-func (ev *evaluator) build(dd day, d *sched) {
+func (ev *evaluator) build(dd day, d *sched) { ev.buildMode(dd, d, false) }
+
+// buildMode is build; with display set, the day's own spans are kept whole
+// ("22:00-02:00" stays on its day) and nothing spills in from the day before.
+func (ev *evaluator) buildMode(dd day, d *sched, display bool) {
 	d.clear()
 	var prev day
 	havePrev := false
 	h := ev.h
-	anyFallback := false
-	matchedEarlier := false
 	for i := range h.rules {
 		r := &h.rules[i]
-		if r.kind == kFallback {
-			anyFallback = true
-			continue
-		}
 		ok, hname := ev.matches(r, dd)
-		if ok && i > 0 && !r.hasDaySelectors() && len(r.times) > 0 && r.kind == kNormal && matchedEarlier {
-			// a rule without day selectors after others applies only to
-			// the days no earlier rule selected ("Mo-Fr 10:00-18:00;
-			// 11:00-15:00" is 11-15 at weekends), as in opening_hours.js
-			ok = false
-		}
 		cm := r.comment
 		if cm == "" {
 			cm = hname
 		}
-		if ok {
-			matchedEarlier = matchedEarlier || r.hasDaySelectors()
-			if r.kind == kNormal {
+		d.spec = r.hasDaySelectors()
+		own, spill := paintOwn, paintSpill
+		if display {
+			own = paintFull
+		}
+		switch {
+		case r.kind == kFallback:
+			// "A || B": B applies where A says closed; rules after it
+			// (";") override as usual, as in opening_hours.js
+			own, spill = paintGaps, paintSpillGaps
+		case ok && r.kind == kNormal:
+			switch {
+			case i > 0 && len(r.times) > 0 && r.state == stClosed:
+				// "Mo-Fr 08:00-18:00; Fr 12:00-14:00 off" only closes 12-14
+			case i > 0 && len(r.times) > 0 && !d.spec:
+				// a time-only rule replaces earlier time-only rules but adds
+				// to rules with day selectors ("Mo-Fr 10:00-18:00;
+				// 11:00-15:00" keeps 10-18 on weekdays, opens 11-15 at
+				// weekends), as opening_hours.js reads it
+				d.clearUnspecific()
+			default:
 				d.clear()
 			}
-			ev.spans(r, dd, d, paintOwn, cm)
 		}
-		if ruleCrossesMidnight(r) {
+		if ok {
+			ev.spans(r, dd, d, own, cm)
+		}
+		if !display && ruleCrossesMidnight(r) {
 			if !havePrev {
 				prev = mkDay(dd.jdn - 1)
 				havePrev = true
@@ -477,27 +527,9 @@ func (ev *evaluator) build(dd day, d *sched) {
 				if cm2 == "" {
 					cm2 = hn2
 				}
-				ev.spans(r, prev, d, paintSpill, cm2)
+				ev.spans(r, prev, d, spill, cm2)
 			}
 		}
-	}
-	if !anyFallback {
-		return
-	}
-	for i := range h.rules {
-		r := &h.rules[i]
-		if r.kind != kFallback {
-			continue
-		}
-		ok, hname := ev.matches(r, dd)
-		if !ok {
-			continue
-		}
-		cm := r.comment
-		if cm == "" {
-			cm = hname
-		}
-		ev.spans(r, dd, d, paintGaps, cm)
 	}
 }
 
@@ -539,21 +571,23 @@ func (h *Hours) StateAt(t time.Time, ctx HoursContext) HoursState {
 // within this many days is taken as constant.
 const maxScanDays = 3 * 366
 
-// NextChange returns the first instant after t at which the state or the
-// comment changes, and false when nothing changes within three years.
+// NextChange returns the first instant after t at which the state (open,
+// closed, unknown) changes, and false when it does not change within three
+// years. Comments are ignored: a closed day followed by a closed public
+// holiday is one closed stretch (Intervals shows the comments).
 func (h *Hours) NextChange(t time.Time, ctx HoursContext) (time.Time, bool) {
 	ev := evaluator{h: h, ctx: ctx, loc: ctx.location()}
 	lt := t.In(ev.loc)
 	dd, minute := localDay(lt)
 	var d sched
 	ev.build(dd, &d)
-	st, cm := d.at(minute)
+	st, _ := d.at(minute)
 	for k := 0; k < maxScanDays; k++ {
 		if k > 0 {
 			dd = mkDay(dd.jdn + 1)
 			ev.build(dd, &d)
 			minute = 0
-			if s2, c2 := d.at(0); s2 != st || c2 != cm {
+			if s2, _ := d.at(0); s2 != st {
 				return wallTime(dd, 0, ev.loc), true
 			}
 		}
@@ -562,7 +596,7 @@ func (h *Hours) NextChange(t time.Time, ctx HoursContext) (time.Time, bool) {
 			if b <= minute || b >= 1440 {
 				continue
 			}
-			if s2, c2 := d.at(b); s2 != st || c2 != cm {
+			if s2, _ := d.at(b); s2 != st {
 				w := wallTime(dd, b, ev.loc)
 				if !w.After(t) {
 					continue

@@ -205,3 +205,75 @@ func TestOracleOpeningHoursJS(t *testing.T) {
 		t.Errorf("agreement %.3f%% is below 99%%", 100*share)
 	}
 }
+
+// TestOracleRepairedValues extends the differential test to a sample of the
+// lenient repairs of invalid_but_unambiguous_opening_hours.tsv (every 25th
+// repaired value, whose canonical form is strictly valid): it checks that
+// what we propose to mappers means to opening_hours.js what it means to us.
+func TestOracleRepairedValues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("differential test skipped in -short mode")
+	}
+	raw, _ := readHoursTSV(t, unambiguousTSV)
+	dir := ensureOracle(t)
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	var values []string
+	var parsed []*Hours
+	k := 0
+	for _, v := range raw {
+		if _, err := ParseHours(v); err == nil {
+			continue
+		}
+		h, _, err := ParseHoursLenient(v)
+		if err != nil {
+			continue
+		}
+		if k++; k%25 != 0 {
+			continue
+		}
+		values = append(values, h.String())
+		parsed = append(parsed, h)
+	}
+	all := oracleInstants(berlin)
+	var instants []time.Time
+	for i := 0; i < len(all); i += 3 {
+		instants = append(instants, all[i])
+	}
+	res := runOracle(t, dir, values, instants)
+	ctx := HoursContext{Location: berlin, Country: "DE-BE", Lat: 52.5, Lon: 13.4}
+	letter := map[string]byte{"open": 'o', "closed": 'c', "unknown": 'u'}
+	pairs, agree, rejected := 0, 0, 0
+	shown := 0
+	for i, v := range values {
+		if !res[i].OK {
+			rejected++
+			if rejected <= 10 {
+				t.Logf("opening_hours.js rejects our repair %q: %s", v, res[i].Err)
+			}
+			continue
+		}
+		n := 0
+		first := ""
+		for j, at := range instants {
+			ours := letter[parsed[i].StateAt(at, ctx).State]
+			pairs++
+			if ours == res[i].S[j] {
+				agree++
+				continue
+			}
+			if n == 0 {
+				first = fmt.Sprintf("%s: ours %c, opening_hours.js %c", at.Format("Mon 2006-01-02 15:04"), ours, res[i].S[j])
+			}
+			n++
+		}
+		if n > 0 && shown < 40 {
+			shown++
+			t.Logf("differs at %d instants: %q (first %s)", n, v, first)
+		}
+	}
+	share := float64(agree) / float64(max(pairs, 1))
+	t.Logf("repairs sampled: %d; opening_hours.js rejects %d; pairs %d, agreeing %d (%.3f%%)", len(values), rejected, pairs, agree, 100*share)
+	if share < 0.99 {
+		t.Errorf("agreement on repairs %.3f%% is below 99%%", 100*share)
+	}
+}

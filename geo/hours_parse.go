@@ -58,6 +58,7 @@ type token struct {
 	word  string // as written (comment text for tComment)
 	lower string
 	space bool // whitespace before the token
+	idx   int  // index in parser.toks
 }
 
 type parser struct {
@@ -67,6 +68,7 @@ type parser struct {
 	lenient bool
 	warns   []HoursWarning
 	french  bool // lenient: the value uses French day names, so "Di" is dimanche
+	bare    bool // lenient: the last time read was a bare hour ("9")
 }
 
 func newParser(value string, lenient bool) *parser {
@@ -134,7 +136,7 @@ func (p *parser) lex() *HoursError {
 			i = j
 		case isWordRune(r):
 			j := i
-			for j < len(src) && (isWordRune(src[j]) || (src[j] == '.' && false)) {
+			for j < len(src) && isWordRune(src[j]) {
 				j++
 			}
 			w := string(src[i:j])
@@ -160,6 +162,9 @@ func (p *parser) lex() *HoursError {
 		space = false
 	}
 	toks = append(toks, token{kind: tEOF, pos: len(src), space: space})
+	for i := range toks {
+		toks[i].idx = i
+	}
 	p.toks = toks
 	return nil
 }
@@ -235,6 +240,11 @@ var lenientDays = map[string]int{
 	"fr": 4, "fri": 4, "friday": 4, "ve": 4, "ven": 4, "vendredi": 4, "fre": 4, "freitag": 4,
 	"sa": 5, "sat": 5, "saturday": 5, "sam": 5, "samedi": 5, "samstag": 5, "sonnabend": 5,
 	"su": 6, "sun": 6, "sunday": 6, "dim": 6, "dimanche": 6, "so": 6, "son": 6, "sonntag": 6,
+	// Russian, Spanish, Italian, Portuguese, Polish abbreviations, common in OSM
+	"пн": 0, "вт": 1, "ср": 2, "чт": 3, "пт": 4, "сб": 5, "вс": 6,
+	"mié": 2, "mie": 2, "jue": 3, "vie": 4, "sáb": 5, "sab": 5, "dom": 6, "gio": 3,
+	"seg": 0, "ter": 1, "qua": 2, "qui": 3, "sex": 4,
+	"pon": 0, "wt": 1, "śr": 2, "czw": 3, "pt": 4, "sob": 5, "nd": 6, "niedz": 6,
 }
 
 // frenchOnly are day names that only French uses; their presence makes "di"
@@ -280,15 +290,15 @@ func (p *parser) dayOf(t *token) (int, bool) {
 	return d, ok
 }
 
-// peekMonthContext: "mar" is March when a day number follows it.
+// peekMonthContext reports whether t is followed by a day of the month
+// ("mar 15" is March, "mar 10:00" mardi). t points into p.toks.
 func (p *parser) peekMonthContext(t *token) bool {
-	for k := p.i; k < len(p.toks)-1; k++ {
-		if &p.toks[k] == t {
-			n := &p.toks[k+1]
-			return n.kind == tNum && n.ndig <= 2 && !(k+2 < len(p.toks) && p.toks[k+2].kind == tSym && p.toks[k+2].sym == ':')
-		}
+	k := t.idx + 1
+	if k >= len(p.toks) {
+		return false
 	}
-	return false
+	n := &p.toks[k]
+	return n.kind == tNum && n.ndig <= 2 && !(k+1 < len(p.toks) && p.toks[k+1].kind == tSym && p.toks[k+1].sym == ':')
 }
 
 func (p *parser) monthOf(t *token) (int, bool) {
@@ -338,6 +348,14 @@ func (p *parser) eventOf(t *token) uint8 {
 	w := t.word
 	if p.lenient {
 		w = t.lower
+	}
+	if p.lenient {
+		switch w {
+		case "sundown":
+			w = "sunset"
+		case "sunup":
+			w = "sunrise"
+		}
 	}
 	switch w {
 	case "dawn":
@@ -525,6 +543,17 @@ func (p *parser) parse() (*Hours, error) {
 				kind = kNormal
 			case ',':
 				kind = kAdditional
+				last := &h.rules[len(h.rules)-1]
+				if !last.explicit && !last.hasComm && !last.always && len(last.times) == 0 {
+					// "Tu, Jan 01 off": the comma would make "Tu" a rule of
+					// its own, open all day (opening_hours.js rejects it too)
+					if !p.lenient {
+						return nil, herr(t.pos, "additional_rule", "“,” would make the days before it a rule open all day: use “;” or put the state on them", "« , » ferait des jours qui précèdent une règle ouverte toute la journée : utilisez « ; » ou donnez-leur un état")
+					}
+					p.warn(t.pos, "additional_rule", "days before “,” take the state of what follows", "les jours avant « , » prennent l’état de ce qui suit")
+					last.shareNext = true
+					kind = kNormal
+				}
 			default:
 				kind = kFallback
 			}
@@ -550,6 +579,13 @@ func (p *parser) parse() (*Hours, error) {
 			continue
 		}
 		return nil, p.unexpected("“;”, “,” or the end", "« ; », « , » ou la fin")
+	}
+	for i := len(h.rules) - 2; i >= 0; i-- {
+		if r := &h.rules[i]; r.shareNext {
+			n := &h.rules[i+1]
+			r.times = append(r.times, n.times...)
+			r.state, r.explicit, r.modWord, r.comment, r.hasComm = n.state, n.explicit, n.modWord, n.comment, n.hasComm
+		}
 	}
 	h.rules = foldRules(h.rules)
 	for i := range h.rules {
@@ -741,7 +777,7 @@ func (p *parser) parseSelectors(r *hrule) *HoursError {
 			p.warn(p.tok().pos, "comma", "“,” between days and times removed", "« , » entre jours et heures supprimé")
 			p.i++
 		}
-	} else if p.lenient && p.isSym(0, ',') && (len(r.dates) > 0) && p.isTimeStart(1) {
+	} else if p.lenient && p.isSym(0, ',') && (len(r.dates) > 0) && (p.isTimeStart(1) || p.peek(1).kind == tNum && p.peek(1).num == 24 && p.isSym(2, '/')) {
 		p.warn(p.tok().pos, "comma", "“,” between dates and times removed", "« , » entre dates et heures supprimé")
 		p.i++
 	}
@@ -866,7 +902,7 @@ func (p *parser) parseDate(withYear int) (mdate, *HoursError) {
 		}
 		d.month = m
 		p.i++
-		if n := p.tok(); n.kind == tNum && n.ndig <= 2 && !p.isColonTime(0) && !p.lenientTimeAfter() {
+		if n := p.tok(); n.kind == tNum && n.ndig <= 2 && !p.isColonTime(0) && !p.lenientTimeAfter() && !p.isSym(1, '/') {
 			if err := p.checkDay(n, m); err != nil {
 				return d, err
 			}
@@ -1109,10 +1145,17 @@ func (p *parser) parseTimeSpan() (timeSpan, *HoursError) {
 		}
 	}
 	if dash {
+		fromBare := p.bare
 		p.i++
+		toTok := p.tok()
 		to, err := p.parseTime(true)
 		if err != nil {
 			return ts, err
+		}
+		if fromBare && p.bare && from.ev == evNone && to.min < from.min && from.min <= 12*60 && to.min <= 12*60 {
+			// "8-6" is 08:00-06:00 read literally, but far more likely
+			// 08:00-18:00: no obvious meaning, no repair
+			return ts, herr(toTok.pos, "ambiguous_hours", "“"+itoa(from.min/60)+"-"+itoa(to.min/60)+"” may end in the morning or in the evening: write hh:mm-hh:mm", "« "+itoa(from.min/60)+"-"+itoa(to.min/60)+" » peut finir le matin ou le soir : écrivez hh:mm-hh:mm")
 		}
 		ts.to, ts.hasTo = to, true
 		if to.ev == evNone && from.ev == evNone && to.min == from.min {
@@ -1219,6 +1262,7 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 	hour := t.num
 	minute := 0
 	n := p.peek(1)
+	p.bare = false
 	switch {
 	case p.lenient && (t.ndig == 3 || t.ndig == 4) && !(n.kind == tSym && n.sym == ':'):
 		p.warn(t.pos, "missing_colon", "missing “:” in a time", "« : » manquant dans une heure")
@@ -1251,6 +1295,7 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 	case p.lenient:
 		p.warn(t.pos, "bare_hour", "hour without minutes written hh:00", "heure sans minutes écrite hh:00")
 		p.i++
+		p.bare = true
 	default:
 		return tpoint{}, herr(t.pos, "bad_time", "a time is written hh:mm", "une heure s’écrit hh:mm")
 	}
@@ -1262,6 +1307,7 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 				if hour == 12 {
 					hour = 0
 				}
+				p.skipDottedM(w)
 				p.warn(w.pos, "ampm", "12-hour time written as 24-hour time", "heure sur 12 h écrite sur 24 h")
 				p.i++
 				if p.isSym(0, '.') {
@@ -1271,6 +1317,7 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 				if hour < 12 {
 					hour += 12
 				}
+				p.skipDottedM(w)
 				p.warn(w.pos, "ampm", "12-hour time written as 24-hour time", "heure sur 12 h écrite sur 24 h")
 				p.i++
 				if p.isSym(0, '.') {
@@ -1279,7 +1326,9 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 			}
 		}
 	}
-	if t.ndig != 2 {
+	if t.ndig == 3 && p.lenient && t.num < 100 && hour == t.num {
+		p.warn(t.pos, "leading_zero", "extra leading zero removed", "zéro initial en trop supprimé")
+	} else if t.ndig != 2 {
 		if !p.lenient || t.ndig > 2 {
 			return tpoint{}, herr(t.pos, "bad_hour", "hours must have two digits (08:00, not 8:00)", "les heures s’écrivent avec deux chiffres (08:00 et non 8:00)")
 		}
@@ -1287,6 +1336,9 @@ func (p *parser) parseTime(isEnd bool) (tpoint, *HoursError) {
 	}
 	if minute > 59 {
 		return tpoint{}, herr(p.toks[p.i-1].pos, "bad_minute", "minutes must be from 00 to 59", "les minutes doivent être entre 00 et 59")
+	}
+	if !isEnd && hour == 24 {
+		return tpoint{}, herr(t.pos, "bad_hour", "a time range cannot start at 24:00 (use 00:00)", "une plage horaire ne peut pas commencer à 24:00 (utilisez 00:00)")
 	}
 	if hour > maxH || hour == maxH && minute > 0 {
 		if isEnd {
@@ -1314,6 +1366,10 @@ var maxDay = [...]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // checkDay validates a day of month m: two digits, and a day the month has.
 func (p *parser) checkDay(n *token, m int) *HoursError {
+	if p.lenient && n.num > maxDay[m] && n.num <= 31 {
+		p.warn(n.pos, "bad_day", "day past the end of the month read as its last day", "jour après la fin du mois lu comme son dernier jour")
+		n.num = maxDay[m]
+	}
 	if n.num < 1 || n.num > maxDay[m] {
 		return herr(n.pos, "bad_day", "this month has no day "+itoa(n.num), "ce mois n’a pas de jour "+itoa(n.num))
 	}
@@ -1366,4 +1422,14 @@ func foldRules(rs []hrule) []hrule {
 		out = append(out, r)
 	}
 	return out
+}
+
+// skipDottedM consumes the rest of "a.m." / "p. m." after the "a" or "p".
+func (p *parser) skipDottedM(w *token) {
+	if w.lower != "a" && w.lower != "p" {
+		return
+	}
+	if p.isSym(1, '.') && p.peek(2).kind == tWord && p.peek(2).lower == "m" {
+		p.i += 2
+	}
 }

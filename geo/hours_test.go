@@ -84,6 +84,8 @@ func TestParseHoursErrors(t *testing.T) {
 		{"mixed range", "Apr-Nov 15 off", 4, "mixed_range"},
 		{"position counts runes", "Mö 10:00-12:00", 0, "unexpected"},
 		{"bad nth", "Su[6] 10:00-12:00", 3, "unexpected"},
+		{"start at 24:00", "Mo 24:00-26:00", 3, "bad_hour"},
+		{"bare rule before a comma", "Tu, Jan 01 off", 2, "additional_rule"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -169,12 +171,13 @@ func TestLenientRepairs(t *testing.T) {
 // trulyInvalidReal are the values of real_opening_hours_from_extracts.tsv
 // that neither the strict nor the lenient parser accepts, with our reading.
 var trulyInvalidReal = map[string]string{
-	"Seasonal, only summer time":                     "free text, no hours at all",
-	"Mo-Fr 8-02;Sa 8-02 Su 8":                        "\"Su 8\" has no end time and \"8-02\" may be 08:00-02:00 or 08:00-14:00",
-	"Mo-Fr 9-20;Sa 9-20 Su 9":                        "\"Su 9\" has no end time",
-	"Mo-Fr 09:30 - 15:00. Lunch Mo-Fr 11:00 - 13:30": "prose after a full stop: is lunch closed or open?",
-	"Open Daily from 11 to 7 (closed Tuesday)":       "prose; \"11 to 7\" is 11:00-19:00 only if one guesses pm",
-	"Weekdays 7-3, Saturdays 7-6, Sundays 7-4":       "prose; 7-3 would run past midnight read as 24-hour times",
+	"Seasonal, only summer time":                        "free text, no hours at all",
+	"Mo-Fr 8-02;Sa 8-02 Su 8":                           "\"Su 8\" has no end time and \"8-02\" may be 08:00-02:00 or 08:00-14:00",
+	"Mo-Fr 9-20;Sa 9-20 Su 9":                           "\"Su 9\" has no end time",
+	"Mo-Fr 09:30 - 15:00. Lunch Mo-Fr 11:00 - 13:30":    "prose after a full stop: is lunch closed or open?",
+	"Open Daily from 11 to 7 (closed Tuesday)":          "prose; \"11 to 7\" is 11:00-19:00 only if one guesses pm",
+	"Weekdays 7-3, Saturdays 7-6, Sundays 7-4":          "prose; 7-3 would run past midnight read as 24-hour times",
+	"Mon-Tue Closed; Wed-Thurs, Sun 11-8; Fri-Sat 11-9": "\"11-8\" is 11:00-20:00 to a reader, 11:00-08:00 to the syntax: no obvious meaning",
 }
 
 func TestRealValues(t *testing.T) {
@@ -308,14 +311,20 @@ func TestStateAt(t *testing.T) {
 		{"nth weekday", "Su[1] 10:00-12:00", at(2025, 6, 1, 11, 0), HoursState{"open", ""}},
 		{"not the nth", "Su[1] 10:00-12:00", at(2025, 6, 8, 11, 0), HoursState{"closed", ""}},
 		{"last weekday", "Fr[-1] 10:00-12:00", at(2025, 6, 27, 11, 0), HoursState{"open", ""}},
-		{"wrapping month range", "Nov-Feb off; 10:00-18:00", at(2025, 1, 15, 11, 0), HoursState{"closed", ""}},
-		{"wrapping month range, outside", "Nov-Feb off; 10:00-18:00", at(2025, 3, 15, 11, 0), HoursState{"open", ""}},
+		{"wrapping month range", "10:00-18:00; Nov-Feb off", at(2025, 1, 15, 11, 0), HoursState{"closed", ""}},
+		{"wrapping month range, outside", "10:00-18:00; Nov-Feb off", at(2025, 3, 15, 11, 0), HoursState{"open", ""}},
+		{"a time-only rule adds to every day (opening_hours.js)", "Nov-Feb off; 10:00-18:00", at(2025, 1, 15, 11, 0), HoursState{"open", ""}},
+		{"a closed rule with times only closes them", "Mo-Fr 08:00-18:00; Fr 12:00-14:00 off", at(2025, 6, 6, 15, 0), HoursState{"open", ""}},
+		{"a closed rule with times", "Mo-Fr 08:00-18:00; Fr 12:00-14:00 off", at(2025, 6, 6, 13, 0), HoursState{"closed", ""}},
+		{"sun span that is empty in summer", "Sa (sunset+00:30)-22:00", at(2025, 6, 15, 3, 0), HoursState{"closed", ""}},
+		{"every other week", "week 02-52/2 We 16:00-18:00", at(2024, 12, 18, 17, 0), HoursState{"closed", ""}},
+		{"every other week, on", "week 02-52/2 We 16:00-18:00", at(2024, 12, 11, 17, 0), HoursState{"open", ""}},
 		{"sunset in June", "sunrise-sunset", at(2025, 6, 21, 21, 50), HoursState{"open", ""}},
 		{"after sunset", "sunrise-sunset", at(2025, 6, 21, 22, 5), HoursState{"closed", ""}},
 		{"open end", "Mo-Su 18:00+", at(2025, 6, 3, 23, 0), HoursState{"unknown", ""}},
 		{"year", "2024 Mo-Su 10:00-12:00", at(2025, 6, 3, 11, 0), HoursState{"closed", ""}},
 		{"week numbers", "week 23 10:00-12:00", at(2025, 6, 3, 11, 0), HoursState{"open", ""}},
-		{"easter offset", "easter -2 days off; 10:00-12:00", at(2025, 4, 18, 11, 0), HoursState{"closed", ""}},
+		{"easter offset", "10:00-12:00; easter -2 days off", at(2025, 4, 18, 11, 0), HoursState{"closed", ""}},
 		{"DST spring forward", "Mo-Su 01:00-04:00", at(2025, 3, 30, 3, 30), HoursState{"open", ""}},
 	}
 	for _, c := range cases {
@@ -344,8 +353,8 @@ func TestNextChangeAndIntervals(t *testing.T) {
 		t.Errorf("NextChange = %v %v, want %v", next, ok, want)
 	}
 	next, ok = h.NextChange(next, ctx)
-	if want := time.Date(2025, 7, 14, 0, 0, 0, 0, paris); !ok || !next.Equal(want) {
-		t.Errorf("NextChange over the weekend = %v %v, want %v (Monday 14 July gets the holiday comment)", next, ok, want)
+	if want := time.Date(2025, 7, 15, 9, 0, 0, 0, paris); !ok || !next.Equal(want) {
+		t.Errorf("NextChange over the weekend = %v %v, want %v (Monday 14 July is a holiday)", next, ok, want)
 	}
 	ivs := h.Intervals(from, from.AddDate(0, 0, 4), ctx)
 	var got []string
@@ -503,4 +512,80 @@ func BenchmarkStateAtCached(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		hs[i%len(hs)].StateAt(at, ctx)
 	}
+}
+
+func TestWeekAndDescribe(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	ctx := HoursContext{Location: paris, Country: "FR"}
+	h, err := ParseHours(`Mo-Fr 09:00-12:00,14:00-19:00; Sa 10:00-02:00; PH off; Dec 24 09:00-12:00; Su[1] 10:00-12:00 "brunch"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	monday := time.Date(2025, 7, 14, 15, 0, 0, 0, paris) // 14 July, a holiday
+	week := h.Week("fr", monday, ctx)
+	var got []string
+	for _, d := range week {
+		got = append(got, d.Day+" "+d.Date.Format("02")+" "+d.Text)
+	}
+	want := []string{
+		"Lundi 14 Fermé (Fête nationale)",
+		"Mardi 15 09:00–12:00, 14:00–19:00",
+		"Mercredi 16 09:00–12:00, 14:00–19:00",
+		"Jeudi 17 09:00–12:00, 14:00–19:00",
+		"Vendredi 18 09:00–12:00, 14:00–19:00",
+		"Samedi 19 10:00–02:00",
+		"Dimanche 20 Fermé",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Week fr:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if en := h.Week("en", monday, ctx); en[0].Day != "Monday" || en[0].Text != "Closed (Fête nationale)" || !en[0].Closed {
+		t.Errorf("Week en: %+v", en[0])
+	}
+	if w := mustHours(t, `Mo-Fr 09:00-12:00 || "sur rendez-vous"`).Week("fr", monday, ctx); w[1].Text != "09:00–12:00, 12:00–24:00 (sur rendez-vous)" && w[1].Text != "00:00–09:00 (sur rendez-vous), 09:00–12:00, 12:00–24:00 (sur rendez-vous)" || w[5].Text != "sur rendez-vous" {
+		t.Errorf("fallback in the week: %q / %q", w[1].Text, w[5].Text)
+	}
+	always, _ := ParseHours("24/7")
+	if w := always.Week("fr", monday, ctx); w[2].Text != "24 h/24" {
+		t.Errorf("24/7 in French: %q", w[2].Text)
+	}
+	if w := mustHours(t, `Mo-Fr 09:00-12:00 || "sur rendez-vous"`).Week("fr", monday, ctx); w[1].Text != "00:00–09:00 (sur rendez-vous), 09:00–12:00, 12:00–24:00 (sur rendez-vous)" || w[5].Text != "sur rendez-vous" {
+		t.Errorf("fallback in the week: %q / %q", w[1].Text, w[5].Text)
+	}
+	for _, c := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"Jours fériés : fermé", "24 décembre : 09:00–12:00", "1er dimanche du mois : 10:00–12:00 « brunch »"}},
+		{"en", []string{"Public holidays: closed", "24 December: 09:00–12:00", "1st Sunday of the month: 10:00–12:00 “brunch”"}},
+	} {
+		if got := h.Describe(c.lang); strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("Describe(%s) = %q, want %q", c.lang, got, c.want)
+		}
+	}
+}
+
+func TestHoursFlags(t *testing.T) {
+	h, _ := ParseHours("Mo-Fr sunrise-sunset; PH off")
+	if !h.UsesSun() || !h.UsesPublicHolidays() {
+		t.Errorf("flags of %q: sun %v ph %v", h, h.UsesSun(), h.UsesPublicHolidays())
+	}
+	h, _ = ParseHours("Mo-Fr 08:00-12:00")
+	if h.UsesSun() || h.UsesPublicHolidays() {
+		t.Errorf("flags of %q", h)
+	}
+	_, err := ParseHours("Mo 8:00-12:00")
+	var he *HoursError
+	if !errors.As(err, &he) || he.Reason("fr") != "les heures s’écrivent avec deux chiffres (08:00 et non 8:00)" || strings.Contains(he.Reason("en"), "character") {
+		t.Errorf("Reason: %v", err)
+	}
+}
+
+func mustHours(t *testing.T, v string) *Hours {
+	t.Helper()
+	h, err := ParseHours(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

@@ -46,7 +46,7 @@ func Update(ctx context.Context, sink ChangeSink, source string, files []string,
 		obj     osm.Object
 		deleted bool
 	}
-	latest := map[osm.ObjectID]state{}
+	latest := map[osm.FeatureID]state{} // by type and id, whatever the version
 	version := func(o osm.Object) int {
 		switch e := o.(type) {
 		case *osm.Node:
@@ -60,7 +60,11 @@ func Update(ctx context.Context, sink ChangeSink, source string, files []string,
 	}
 	for _, f := range files {
 		err := readChange(f, func(o osm.Object, deleted bool) {
-			id := o.ObjectID()
+			oid := o.ObjectID()
+			id, err := oid.Type().FeatureID(oid.Ref())
+			if err != nil {
+				return // not a node, way or relation
+			}
 			if old, ok := latest[id]; ok && version(old.obj) > version(o) {
 				return
 			}
@@ -99,17 +103,17 @@ func Update(ctx context.Context, sink ChangeSink, source string, files []string,
 			continue
 		}
 		if st.deleted {
-			changes = append(changes, store.PlaceChange{ID: id, Gone: true})
+			changes = append(changes, store.PlaceChange{ID: id, Version: ver, Gone: true})
 			continue
 		}
 		m := tags.Map()
 		cl := cats.Classify(m)
 		if !cl.OK() || (id.Type == geo.Relation && m["type"] != "multipolygon") {
 			// No longer a place (or never was: then nothing happens).
-			changes = append(changes, store.PlaceChange{ID: id, Gone: true})
+			changes = append(changes, store.PlaceChange{ID: id, Version: ver, Gone: true})
 			continue
 		}
-		changes = append(changes, store.PlaceChange{ID: id, Place: newPlace(id, ver, ts, m, cl, pt), Located: have})
+		changes = append(changes, store.PlaceChange{ID: id, Version: ver, Place: newPlace(id, ver, ts, m, cl, pt), Located: have})
 	}
 	res, err := sink.ApplyChanges(ctx, source, changes, cats)
 	if err != nil {

@@ -169,3 +169,54 @@ func TestUpdateSynthetic(t *testing.T) {
 		t.Error("new way made of new nodes is not placed")
 	}
 }
+
+// TestUpdateVersions: one element in two diffs, and diffs older than the
+// database (overlapping replication ranges).
+func TestUpdateVersions(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(`<?xml version="1.0"?><osmChange version="0.6">`+body+`</osmChange>`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	base := filepath.Join(dir, "base.osm")
+	if err := os.WriteFile(base, []byte(`<?xml version="1.0"?><osm version="0.6">
+	  <node id="10" version="1" lat="1" lon="1"><tag k="shop" v="bakery"/><tag k="name" v="B1"/></node>
+	  <node id="20" version="5" lat="1" lon="1"><tag k="shop" v="bakery"/><tag k="name" v="B5-current"/></node></osm>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d1 := write("d1.osc", `<modify><node id="10" version="2" lat="1" lon="1"><tag k="shop" v="bakery"/><tag k="name" v="B2"/></node>
+	  <node id="20" version="2" lat="1" lon="1"><tag k="shop" v="bakery"/><tag k="name" v="B2-old"/></node></modify>`)
+	d2 := write("d2.osc", `<delete><node id="10" version="3" lat="1" lon="1"/><node id="20" version="3" lat="1" lon="1"/></delete>`)
+	for i := 0; i < 5; i++ { // map order must not matter
+		st := openStore(t)
+		if _, err := Import(ctx, st, "b", []string{base}, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Update(ctx, st, "diff", []string{d1, d2}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Elements != 2 || res.Store.Gone != 1 || res.Store.Older != 0 {
+			t.Errorf("result %+v, %d elements", res.Store, res.Elements)
+		}
+		got := dumpPlaces(t, st)
+		if _, ok := got[geo.PlaceID{Type: geo.Node, ID: 10}]; ok {
+			t.Error("node 10, deleted at v3, is still active")
+		}
+		if p := got[geo.PlaceID{Type: geo.Node, ID: 20}]; p.Name != "B5-current" {
+			t.Errorf("node 20 rolled back to %+v by older diffs", p)
+		}
+		// An older modify alone is skipped and counted.
+		res, err = Update(ctx, st, "diff", []string{d1}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Store.Older != 2 || res.Store.Updated != 0 {
+			t.Errorf("older diff: %+v", res.Store)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/binary"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -32,7 +33,10 @@ const (
 )
 
 // sniff reads the first bytes of a file to tell its format; names lie more
-// often than magic numbers.
+// often than magic numbers. An XML file, plain or compressed, must have
+// <osm> as its root element: an osmChange diff, a GPX track or an HTML page
+// saved under a .osm name would otherwise read as an extract without
+// places and mark every place of the source gone.
 func sniff(path string) (format, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -42,19 +46,63 @@ func sniff(path string) (format, error) {
 	head := make([]byte, 64)
 	n, _ := io.ReadFull(f, head)
 	head = head[:n]
+	if n == 0 {
+		return 0, errors.New("file is empty")
+	}
+	var kind format
 	switch {
-	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		return formatXMLGzip, nil
-	case bytes.HasPrefix(head, []byte("BZh")):
-		return formatXMLBzip2, nil
-	case len(head) >= 4 && bytes.Contains(head[4:], []byte("OSMHeader")) && binary.BigEndian.Uint32(head) < 64*1024:
+	case len(head) >= 8 && bytes.Contains(head[4:], []byte("OSMHeader")) && binary.BigEndian.Uint32(head) < 64*1024:
 		return formatPBF, nil
+	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
+		kind = formatXMLGzip
+	case bytes.HasPrefix(head, []byte("BZh")):
+		kind = formatXMLBzip2
+	default:
+		kind = formatXML
 	}
-	trimmed := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
-	if bytes.HasPrefix(trimmed, []byte("<?xml")) || bytes.HasPrefix(trimmed, []byte("<osm")) {
-		return formatXML, nil
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, err
 	}
-	return 0, ErrFormat
+	var r io.Reader = bufio.NewReader(f)
+	switch kind {
+	case formatXMLGzip:
+		gz, err := gzip.NewReader(r)
+		if err != nil {
+			return 0, fmt.Errorf("gzip: %w", err)
+		}
+		r = gz
+	case formatXMLBzip2:
+		r = bzip2.NewReader(r)
+	}
+	root, err := xmlRoot(io.LimitReader(r, 1<<20))
+	switch {
+	case err != nil && kind == formatXML:
+		return 0, ErrFormat
+	case err != nil:
+		return 0, fmt.Errorf("%w (compressed, but not OSM XML: %v)", ErrFormat, err)
+	case root == "osmChange":
+		return 0, fmt.Errorf("%w: this is an osmChange diff; apply it with 'openmap update'", ErrFormat)
+	case root != "osm":
+		return 0, fmt.Errorf("%w: the XML root element is <%s>, not <osm>", ErrFormat, root)
+	}
+	return kind, nil
+}
+
+// xmlRoot returns the name of the first element of an XML stream.
+func xmlRoot(r io.Reader) (string, error) {
+	dec := xml.NewDecoder(r)
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if err == io.EOF {
+				return "", errors.New("no XML element")
+			}
+			return "", err
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return se.Name.Local, nil
+		}
+	}
 }
 
 // countingReader counts the bytes read from the file, for progress.

@@ -40,6 +40,10 @@ func Import(ctx context.Context, sink Sink, source string, files []string, opt O
 	if err != nil {
 		return Result{Summary: sum}, err
 	}
+	if len(places) == 0 && !opt.AllowEmpty {
+		// A wrong file would otherwise mark every place of the source gone.
+		return Result{Summary: sum}, fmt.Errorf("import: no place found in %s; refusing to replace source %q with nothing (use --allow-empty to do so)", strings.Join(files, ", "), source)
+	}
 	for i := range places {
 		places[i].Source = source
 	}

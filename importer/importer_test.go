@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 
 	"math"
@@ -236,6 +237,24 @@ func TestCountsMatchOsmium(t *testing.T) {
 	}
 }
 
+func gz(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.Bytes()
+}
+
+// lz4 writes the demo extract with lz4-compressed blocks.
+func lz4(t *testing.T, dir string) string {
+	needTool(t, "osmium")
+	out := filepath.Join(dir, "lz4.osm.pbf")
+	if b, err := exec.Command("osmium", "cat", "-O", "-f", "pbf,pbf_compression=lz4", "-o", out, demo).CombinedOutput(); err != nil {
+		t.Fatalf("osmium: %v\n%s", err, b)
+	}
+	return out
+}
+
 func TestBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	full, err := os.ReadFile(need(t, shared+"liechtenstein-2013-08-03.osm.pbf"))
@@ -262,8 +281,13 @@ func TestBadFiles(t *testing.T) {
 		{"corrupt PBF", write("bad.osm.pbf", corrupt), "inflate"},
 		{"truncated bzip2 XML", write("cut.osm.bz2", bz[:400000]), "truncated"},
 		{"not OSM", write("notes.osm.pbf", []byte("hello, this is not OSM data\n")), "unknown format"},
-		{"empty", write("empty.osm", nil), "unknown format"},
+		{"empty", write("empty.osm", nil), "file is empty"},
+		{"gzip of junk", write("junk.osm.gz", gz("hello")), "not OSM XML"},
+		{"GPX under an .osm name", write("track.osm", []byte(`<?xml version="1.0"?>\n<gpx><trk/></gpx>`)), "root element is <gpx>"},
+		{"an osmChange", write("del.osm", []byte(`<osmChange version="0.6"><delete><node id="1" version="2" lat="1" lon="1"/></delete></osmChange>`)), "openmap update"},
+		{"truncated XML", write("cut.osm", []byte(`<?xml version="1.0"?>\n<osm version="0.6"><node id="1" version="1" lat="1" lon="1"><tag k="shop" v="bakery"/></node>`)), "unexpected EOF"},
 		{"missing", filepath.Join(dir, "nope.osm.pbf"), "no such file"},
+		{"lz4 PBF", lz4(t, dir), "osmium cat -f pbf,pbf_compression=zlib"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -422,5 +446,82 @@ func TestUnsortedPBFFallsBack(t *testing.T) {
 func TestSourceName(t *testing.T) {
 	if got := SourceName([]string{"/a/monaco.osm.pbf", "b/krems.osm.gz"}); got != "monaco+krems" {
 		t.Errorf("SourceName = %q", got)
+	}
+}
+
+func osmiumCat(t *testing.T, xml string) string {
+	t.Helper()
+	needTool(t, "osmium")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "in.osm")
+	if err := os.WriteFile(src, []byte(xml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.osm.pbf")
+	if b, err := exec.Command("osmium", "cat", "-o", out, src).CombinedOutput(); err != nil {
+		t.Fatalf("osmium cat: %v\n%s", err, b)
+	}
+	return out
+}
+
+func TestHeaderOnlyPBF(t *testing.T) {
+	pbf := osmiumCat(t, `<?xml version="1.0"?><osm version="0.6"></osm>`)
+	places, _, err := Read(context.Background(), []string{pbf}, Options{})
+	if err != nil || len(places) != 0 {
+		t.Errorf("header-only PBF: %d places, %v", len(places), err)
+	}
+	st := openStore(t)
+	if _, err := Import(context.Background(), st, "x", []string{pbf}, Options{}); err == nil || !strings.Contains(err.Error(), "no place") {
+		t.Errorf("an import of no place should be refused, got %v", err)
+	}
+	if _, err := Import(context.Background(), st, "x", []string{pbf}, Options{AllowEmpty: true}); err != nil {
+		t.Errorf("with AllowEmpty: %v", err)
+	}
+}
+
+// TestWayAfterRelationsInPBF: a multipolygon whose outer way is written after
+// the relations (blocks of kinds node, way, relation, way).
+func TestWayAfterRelationsInPBF(t *testing.T) {
+	xml := `<?xml version="1.0"?><osm version="0.6">
+ <node id="1" version="1" lat="47.10" lon="9.50"/><node id="2" version="1" lat="47.10" lon="9.51"/>
+ <node id="3" version="1" lat="47.11" lon="9.51"/><node id="4" version="1" lat="47.11" lon="9.50"/>
+ <way id="100" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="service"/></way>
+ <relation id="500" version="1"><member type="way" ref="200" role="outer"/><tag k="type" v="multipolygon"/><tag k="shop" v="supermarket"/></relation>
+ <way id="200" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/></way>
+</osm>`
+	pbf := osmiumCat(t, xml)
+	places, sum := readAll(t, pbf)
+	if len(places) != 1 || places[0].ID != (geo.PlaceID{Type: geo.Relation, ID: 500}) {
+		t.Fatalf("places %+v, skipped %v", places, sum.Skipped)
+	}
+	if p := places[0].Location; p[0] <= 9.50 || p[0] >= 9.51 || p[1] <= 47.10 || p[1] >= 47.11 {
+		t.Errorf("point %v outside the square", p)
+	}
+}
+
+// TestSameElementInTwoFiles: overlapping extracts of different dates; the
+// newest version decides, even when it is no longer a place.
+func TestSameElementInTwoFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(`<?xml version="1.0"?><osm version="0.6">`+body+`</osm>`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.osm", `<node id="10" version="1" lat="1" lon="1"><tag k="shop" v="bakery"/><tag k="name" v="Old"/></node>
+		<node id="11" version="3" lat="1" lon="1"><tag k="shop" v="florist"/><tag k="name" v="Newer in a"/></node>`)
+	b := write("b.osm", `<node id="10" version="2" lat="1" lon="1"><tag k="disused:shop" v="bakery"/><tag k="name" v="Old"/></node>
+		<node id="11" version="2" lat="2" lon="2"><tag k="shop" v="florist"/><tag k="name" v="Older in b"/></node>`)
+	for _, order := range [][]string{{a, b}, {b, a}} {
+		places, _ := readAll(t, order...)
+		got := byID(places)
+		if _, ok := got[geo.PlaceID{Type: geo.Node, ID: 10}]; ok {
+			t.Errorf("%v: node 10 v1 kept although v2 is disused", order)
+		}
+		if p := got[geo.PlaceID{Type: geo.Node, ID: 11}]; p.Name != "Newer in a" || p.Location != (orb.Point{1, 1}) {
+			t.Errorf("%v: node 11 is %+v, want v3", order, p)
+		}
 	}
 }

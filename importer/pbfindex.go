@@ -92,8 +92,10 @@ func indexPBF(path string) (*pbfIndex, error) {
 		return nil, errors.New("file is empty")
 	}
 	idx.whole()
-	if err := idx.findRanges(f); err != nil || idx.nodes[1] != idx.ways[0] || idx.ways[1] != idx.relations[0] {
-		// A blob of an unusual compression, or blobs that mix types:
+	if err := idx.findRanges(f); errors.Is(err, errUnsupportedCompression) {
+		return nil, err
+	} else if err != nil {
+		// Blobs that mix types, or a blob that cannot be read:
 		// read every blob in every pass, which is always right.
 		idx.whole()
 	} else {
@@ -116,6 +118,9 @@ func (idx *pbfIndex) findRanges(f io.ReaderAt) error {
 		data = data[1:]
 	}
 	n := len(data)
+	if n == 0 {
+		return errors.New("no data blocks")
+	}
 	kinds := make(map[int][2]int, 8) // blob → min, max kind
 	var ferr error
 	kind := func(i int) [2]int {
@@ -140,9 +145,19 @@ func (idx *pbfIndex) findRanges(f io.ReaderAt) error {
 	}
 	start := data[0].off
 	idx.nodes = [2]int64{start, at(firstMin(kindWay))}
-	idx.ways = [2]int64{at(firstMax(kindWay)), at(firstMin(kindRelation))}
+	// Ways are read to the end of the file: a way after the first
+	// relation (a file that is not quite sorted) is then still seen, and
+	// the relation blobs cost little, skipped undecoded.
+	idx.ways = [2]int64{at(firstMax(kindWay)), idx.size}
 	idx.relations = [2]int64{at(firstMax(kindRelation)), idx.size}
-	return ferr
+	waysEnd := at(firstMin(kindRelation))
+	if ferr != nil {
+		return ferr
+	}
+	if idx.nodes[1] != idx.ways[0] || waysEnd != idx.relations[0] {
+		return errors.New("blocks mix element types")
+	}
+	return nil
 }
 
 // blobKinds tells the lowest and highest element kind in a data blob.
@@ -181,6 +196,10 @@ func blobKinds(f io.ReaderAt, b blobRef) (min, max int, err error) {
 	return min, max, err
 }
 
+// errUnsupportedCompression: lz4, lzma or zstd blobs, which the PBF decoder
+// cannot read either.
+var errUnsupportedCompression = errors.New("PBF blocks compressed other than with zlib are not supported; convert the file with 'osmium cat -f pbf,pbf_compression=zlib -o OUT IN'")
+
 // blobData reads and decompresses one blob (raw or zlib).
 func blobData(f io.ReaderAt, b blobRef) ([]byte, error) {
 	msg := make([]byte, b.end-b.dataOff)
@@ -203,7 +222,7 @@ func blobData(f io.ReaderAt, b blobRef) ([]byte, error) {
 		return raw, nil
 	}
 	if zdata == nil {
-		return nil, errors.New("blob compression other than zlib")
+		return nil, errUnsupportedCompression
 	}
 	zr, err := zlib.NewReader(bytes.NewReader(zdata))
 	if err != nil {

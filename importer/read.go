@@ -45,6 +45,8 @@ type Options struct {
 	// while reading, and once at the end.
 	Progress func(Progress)
 	Every    time.Duration
+	// AllowEmpty lets Import replace a source with no place at all.
+	AllowEmpty bool
 }
 
 // Progress is a snapshot of a running read.
@@ -59,6 +61,7 @@ type Progress struct {
 // wayRec is what a pass keeps of a way: only its node references, and its
 // tags when it makes a place itself.
 type wayRec struct {
+	ver  int
 	refs []osm.NodeID
 }
 
@@ -119,7 +122,10 @@ func read(ctx context.Context, files []string, opt Options, split bool) ([]geo.P
 	for _, f := range files {
 		st, err := os.Stat(f)
 		if err != nil {
-			return nil, sum, fmt.Errorf("import %s: %w", f, err)
+			if os.IsNotExist(err) {
+				return nil, sum, fmt.Errorf("import %s: no such file", f)
+			}
+			return nil, sum, fmt.Errorf("import: %w", err)
 		}
 		if st.IsDir() {
 			return nil, sum, fmt.Errorf("import %s: is a directory", f)
@@ -227,30 +233,30 @@ func read(ctx context.Context, files []string, opt Options, split bool) ([]geo.P
 		}
 		return tags, cl, cl.OK()
 	}
-	// newer says whether an element is newer than one with the same id read
-	// from another file (extracts that overlap hold the same elements).
+	// newer says whether an element is newer than any version of it read
+	// so far (overlapping extracts hold the same elements, maybe at other
+	// versions); the newest decides, even when it no longer makes a place.
+	// latest holds only elements with a key that can make a place.
+	latest := map[geo.PlaceID]int{}
 	newer := func(id geo.PlaceID, ver int) bool {
-		if c, ok := byID[id]; ok && c.ver >= ver {
+		if v, ok := latest[id]; ok && v >= ver {
 			sum.Skipped[SkipDuplicate]++
 			return false
 		}
-		if p, ok := nodePlaces[id]; ok && p.Version >= ver {
-			sum.Skipped[SkipDuplicate]++
-			return false
-		}
+		latest[id] = ver
+		delete(byID, id)
+		delete(nodePlaces, id)
 		return true
 	}
-	sawRelation := false
 	err := run(pass1, func(o osm.Object) error {
 		switch e := o.(type) {
 		case *osm.Way:
-			if sawRelation {
-				// A way after a relation: pass 2 would miss it.
-				misplaced.Store(true)
+			id := geo.PlaceID{Type: geo.Way, ID: int64(e.ID)}
+			if !newer(id, e.Version) {
+				return nil
 			}
 			tags, cl, ok := classify(e.Tags)
-			id := geo.PlaceID{Type: geo.Way, ID: int64(e.ID)}
-			if !ok || !newer(id, e.Version) {
+			if !ok {
 				return nil
 			}
 			refs := make([]osm.NodeID, len(e.Nodes))
@@ -259,17 +265,16 @@ func read(ctx context.Context, files []string, opt Options, split bool) ([]geo.P
 			}
 			byID[id] = &candidate{id: id, ver: e.Version, ts: e.Timestamp, tags: tags, cl: cl, refs: refs}
 		case *osm.Relation:
-			sawRelation = true
+			id := geo.PlaceID{Type: geo.Relation, ID: int64(e.ID)}
+			if !newer(id, e.Version) {
+				return nil
+			}
 			tags, cl, ok := classify(e.Tags)
 			if !ok {
 				return nil
 			}
 			if tags["type"] != "multipolygon" {
 				sum.Skipped[SkipNotArea]++
-				return nil
-			}
-			id := geo.PlaceID{Type: geo.Relation, ID: int64(e.ID)}
-			if !newer(id, e.Version) {
 				return nil
 			}
 			c := &candidate{id: id, ver: e.Version, ts: e.Timestamp, tags: tags, cl: cl}
@@ -305,11 +310,14 @@ func read(ctx context.Context, files []string, opt Options, split bool) ([]geo.P
 			filterWay: func(w *osm.Way) bool { _, ok := wantWays[w.ID]; return ok },
 		}, func(o osm.Object) error {
 			w := o.(*osm.Way)
+			if old, ok := neededWays[w.ID]; ok && old.ver >= w.Version {
+				return nil
+			}
 			refs := make([]osm.NodeID, len(w.Nodes))
 			for i, n := range w.Nodes {
 				refs[i] = n.ID
 			}
-			neededWays[w.ID] = &wayRec{refs: refs}
+			neededWays[w.ID] = &wayRec{ver: w.Version, refs: refs}
 			return nil
 		})
 		if err != nil {
@@ -335,6 +343,7 @@ func read(ctx context.Context, files []string, opt Options, split bool) ([]geo.P
 		}
 	}
 	locs := make(map[osm.NodeID]orb.Point, len(needed))
+	locVer := make(map[osm.NodeID]int, len(needed)) // the newest version wins
 	err = run(pass{nodes: true, misplaced: &misplaced,
 		filterNode: func(n *osm.Node) bool {
 			if _, ok := needed[n.ID]; ok {
@@ -345,14 +354,20 @@ func read(ctx context.Context, files []string, opt Options, split bool) ([]geo.P
 	}, func(o osm.Object) error {
 		n := o.(*osm.Node)
 		if _, ok := needed[n.ID]; ok {
-			locs[n.ID] = orb.Point{n.Lon, n.Lat}
+			if v, seen := locVer[n.ID]; !seen || n.Version > v {
+				locs[n.ID] = orb.Point{n.Lon, n.Lat}
+				locVer[n.ID] = n.Version
+			}
 		}
 		if !interesting(n.Tags) {
 			return nil
 		}
-		tags, cl, ok := classify(n.Tags)
 		id := geo.PlaceID{Type: geo.Node, ID: int64(n.ID)}
-		if !ok || !newer(id, n.Version) {
+		if !newer(id, n.Version) {
+			return nil
+		}
+		tags, cl, ok := classify(n.Tags)
+		if !ok {
 			return nil
 		}
 		nodePlaces[id] = newPlace(id, n.Version, n.Timestamp, tags, cl, orb.Point{n.Lon, n.Lat})

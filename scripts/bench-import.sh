@@ -32,10 +32,15 @@ fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-# seconds and peak RSS (KB) of one run of a command
+# measure CMD...: seconds and peak RSS (KB) of one run, in $secs and $kb;
+# a failing command stops the script.
 measure() {
-	/usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
-	cat "$TMP/time"
+	if ! /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err"; then
+		echo "bench-import: failed: $*" >&2
+		cat "$TMP/err" >&2
+		exit 1
+	fi
+	read -r secs kb <"$TMP/time"
 }
 
 printf '%-22s %8s %8s %10s %10s %7s %10s %9s\n' file MB places openmap_s osmium_s ratio places/s peak_MB
@@ -43,10 +48,10 @@ for f in "$BENCH" "$CACHE/x4-same.osm.pbf" "$CACHE/x4-places.osm.pbf"; do
 	imp=() osm=() mem=()
 	for i in $(seq "$RUNS"); do
 		rm -f "$TMP"/b.db*
-		read -r s m < <(measure "$BIN" import --quiet --db "$TMP/b.db" "$f")
-		imp+=("$s") mem+=("$m")
-		read -r s _ < <(measure osmium tags-filter -R -O -o "$TMP/o.osm.pbf" "$f" "${FILTER[@]}")
-		osm+=("$s")
+		measure "$BIN" import --quiet --db "$TMP/b.db" "$f"
+		imp+=("$secs") mem+=("$kb")
+		measure osmium tags-filter -R -O -o "$TMP/o.osm.pbf" "$f" "${FILTER[@]}"
+		osm+=("$secs")
 	done
 	places=$("$BIN" stats --db "$TMP/b.db" --json | sed 's/.*"places":\([0-9]*\).*/\1/')
 	ti=$(printf '%s\n' "${imp[@]}" | median)

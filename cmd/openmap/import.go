@@ -22,6 +22,7 @@ func runImport(ctx context.Context, args []string, getenv env, s streams) error 
 	catFile := fs.String("categories", "", "JSON category table replacing the embedded one")
 	quiet := fs.Bool("quiet", false, "no progress")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	allowEmpty := fs.Bool("allow-empty", false, "accept files with no place, making every place of the source gone")
 	fs.Usage = func() {
 		fmt.Fprintln(s.stderr, "usage: openmap import [flags] FILE...\n\nFILE: .osm.pbf, .osm, .osm.bz2 or .osm.gz")
 		fs.PrintDefaults()
@@ -38,17 +39,28 @@ func runImport(ctx context.Context, args []string, getenv env, s streams) error 
 	if err != nil {
 		return err
 	}
-	opt := importer.Options{Categories: cats}
+	opt := importer.Options{Categories: cats, AllowEmpty: *allowEmpty}
 	if !*quiet {
 		opt.Progress, opt.Every = progressPrinter(s.stderr)
 	}
+	_, statErr := os.Stat(*db)
+	created := os.IsNotExist(statErr)
 	st, err := store.Open(ctx, *db)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
 	res, err := importer.Import(ctx, st, *source, files, opt)
+	st.Close()
 	if err != nil {
+		if created {
+			// Leave no half-made database behind a failed first import.
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(*db + suffix)
+			}
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("import interrupted; the database is unchanged")
+		}
 		return err
 	}
 	if *asJSON {

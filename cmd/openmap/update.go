@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"codeberg.org/openmap/openmap/importer"
@@ -25,6 +26,9 @@ func runUpdate(ctx context.Context, args []string, getenv env, s streams) error 
 		fs.Usage()
 		return fmt.Errorf("%w: update: no diff given", errUsage)
 	}
+	if _, err := os.Stat(*db); err != nil {
+		return fmt.Errorf("update: database %s: %w (import an extract first)", *db, err)
+	}
 	cats, err := loadCategories(*catFile)
 	if err != nil {
 		return err
@@ -38,7 +42,7 @@ func runUpdate(ctx context.Context, args []string, getenv env, s streams) error 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.stdout, "Applied %d diff(s), %d elements, in %s: %d new places, %d updated, %d now gone, %d new without a location (re-import to place them).\n",
-		len(res.Files), res.Elements, res.Elapsed.Round(time.Millisecond), res.Store.Inserted, res.Store.Updated, res.Store.Gone, res.Store.Unplaced)
+	fmt.Fprintf(s.stdout, "Applied %d diff(s), %d elements, in %s: %d new places, %d updated, %d now gone, %d new without a location (re-import to place them), %d already at that version or newer.\n",
+		len(res.Files), res.Elements, res.Elapsed.Round(time.Millisecond), res.Store.Inserted, res.Store.Updated, res.Store.Gone, res.Store.Unplaced, res.Store.Older)
 	return nil
 }

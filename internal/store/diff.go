@@ -14,6 +14,9 @@ import (
 // PlaceChange is what an OSM diff does to one element.
 type PlaceChange struct {
 	ID geo.PlaceID
+	// Version is the element's version in the diff; a change applies only
+	// to a place stored at an older version.
+	Version int
 	// Gone is set when the element was deleted, or no longer makes a place.
 	Gone bool
 	// Place is the new state when not Gone.
@@ -29,6 +32,9 @@ type ApplyResult struct {
 	// Unplaced counts new places whose location the diff did not give
 	// (a way made of nodes it does not hold); a re-import places them.
 	Unplaced int
+	// Older counts changes not applied because the database already holds
+	// that version of the element or a newer one.
+	Older int
 }
 
 // ApplyChanges applies the changes of OSM diffs in one transaction. New
@@ -46,24 +52,24 @@ func (s *Store) ApplyChanges(ctx context.Context, source string, changes []Place
 		keep, err := tx.PrepareContext(ctx, `UPDATE places SET version = ?, osm_timestamp = ?, name = ?, category = ?, subcategory = ?,
     addr_housenumber = ?, addr_street = ?, addr_postcode = ?, addr_city = ?, address = ?, opening_hours = ?, tags = ?,
     state = 'active', search_text = ?, imported_at = ?, gone_at = NULL
-WHERE osm_type = ? AND osm_id = ?`)
+WHERE osm_type = ? AND osm_id = ? AND version < ?`)
 		if err != nil {
 			return err
 		}
 		defer keep.Close()
-		gone, err := tx.PrepareContext(ctx, `UPDATE places SET state = 'gone', gone_at = ? WHERE osm_type = ? AND osm_id = ? AND state = 'active'`)
+		gone, err := tx.PrepareContext(ctx, `UPDATE places SET state = 'gone', gone_at = ?, version = ? WHERE osm_type = ? AND osm_id = ? AND state = 'active' AND version < ?`)
 		if err != nil {
 			return err
 		}
 		defer gone.Close()
-		srcOf, err := tx.PrepareContext(ctx, `SELECT source FROM places WHERE osm_type = ? AND osm_id = ?`)
+		srcOf, err := tx.PrepareContext(ctx, `SELECT source, version FROM places WHERE osm_type = ? AND osm_id = ?`)
 		if err != nil {
 			return err
 		}
 		defer srcOf.Close()
 		for _, c := range changes {
 			if c.Gone {
-				r, err := gone.ExecContext(ctx, stamp, c.ID.Type, c.ID.ID)
+				r, err := gone.ExecContext(ctx, stamp, c.Version, c.ID.Type, c.ID.ID, c.Version)
 				if err != nil {
 					return fmt.Errorf("%v: %w", c.ID, err)
 				}
@@ -80,8 +86,11 @@ WHERE osm_type = ? AND osm_id = ?`)
 			if !p.Timestamp.IsZero() {
 				ts = p.Timestamp.UTC().Format(time.RFC3339)
 			}
-			var src string
-			switch err := srcOf.QueryRowContext(ctx, p.ID.Type, p.ID.ID).Scan(&src); {
+			var (
+				src string
+				ver int
+			)
+			switch err := srcOf.QueryRowContext(ctx, p.ID.Type, p.ID.ID).Scan(&src, &ver); {
 			case errors.Is(err, sql.ErrNoRows):
 				if !c.Located {
 					res.Unplaced++
@@ -91,6 +100,11 @@ WHERE osm_type = ? AND osm_id = ?`)
 				res.Inserted++
 			case err != nil:
 				return fmt.Errorf("%v: %w", p.ID, err)
+			case ver >= p.Version:
+				// The database already holds this version or a newer
+				// one (overlapping replication ranges).
+				res.Older++
+				continue
 			default:
 				res.Updated++
 			}
@@ -101,7 +115,7 @@ WHERE osm_type = ? AND osm_id = ?`)
 			} else {
 				_, err = keep.ExecContext(ctx, p.Version, ts, p.Name, p.Category, p.Subcategory,
 					p.Address.HouseNumber, p.Address.Street, p.Address.Postcode, p.Address.City, p.Address.String(),
-					p.OpeningHours, string(tags), searchText(&p, cats), stamp, p.ID.Type, p.ID.ID)
+					p.OpeningHours, string(tags), searchText(&p, cats), stamp, p.ID.Type, p.ID.ID, p.Version)
 			}
 			if err != nil {
 				return fmt.Errorf("%v: %w", p.ID, err)

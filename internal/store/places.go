@@ -69,7 +69,7 @@ func (s *Store) ImportPlaces(ctx context.Context, source string, files []string,
 				return err
 			}
 			known[geo.PlaceID{Type: geo.ElementType(typ), ID: id}] = stored{gone: state == string(geo.Gone),
-				sum: fingerprint(ver, name, cat, sub, oh, tags, src, x, y)}
+				sum: fingerprint(ver, name, cat, sub, oh, tags, x, y)}
 		}
 		if err := rows.Close(); err != nil {
 			return err
@@ -84,6 +84,12 @@ func (s *Store) ImportPlaces(ctx context.Context, source string, files []string,
 			return err
 		}
 		defer seen.Close()
+		member, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO place_sources (place_id, source)
+SELECT id, ? FROM places WHERE osm_type = ? AND osm_id = ?`)
+		if err != nil {
+			return err
+		}
+		defer member.Close()
 		for i := range places {
 			p := &places[i]
 			tags, err := json.Marshal(p.Tags)
@@ -99,7 +105,7 @@ func (s *Store) ImportPlaces(ctx context.Context, source string, files []string,
 				res.Inserted++
 			case old.gone:
 				res.Revived++
-			case old.sum == fingerprint(p.Version, p.Name, p.Category, p.Subcategory, p.OpeningHours, string(tags), source, p.Location[0], p.Location[1]):
+			case old.sum == fingerprint(p.Version, p.Name, p.Category, p.Subcategory, p.OpeningHours, string(tags), p.Location[0], p.Location[1]):
 				res.Unchanged++
 			default:
 				res.Updated++
@@ -112,10 +118,18 @@ func (s *Store) ImportPlaces(ctx context.Context, source string, files []string,
 			if _, err := seen.ExecContext(ctx, p.ID.Type, p.ID.ID); err != nil {
 				return err
 			}
+			if _, err := member.ExecContext(ctx, source, p.ID.Type, p.ID.ID); err != nil {
+				return err
+			}
+		}
+		// The source no longer holds the places it did not list; those
+		// that no other source holds are gone.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM place_sources WHERE source = ? AND place_id NOT IN (
+    SELECT p.id FROM import_seen s JOIN places p ON p.osm_type = s.osm_type AND p.osm_id = s.osm_id)`, source); err != nil {
+			return fmt.Errorf("source membership: %w", err)
 		}
 		r, err := tx.ExecContext(ctx, `UPDATE places SET state = 'gone', gone_at = ?
-WHERE source = ? AND state = 'active'
-  AND NOT EXISTS (SELECT 1 FROM import_seen s WHERE s.osm_type = places.osm_type AND s.osm_id = places.osm_id)`, stamp, source)
+WHERE state = 'active' AND NOT EXISTS (SELECT 1 FROM place_sources ps WHERE ps.place_id = places.id)`, stamp)
 		if err != nil {
 			return fmt.Errorf("mark gone: %w", err)
 		}
@@ -128,7 +142,7 @@ WHERE source = ? AND state = 'active'
 		}
 		fj, _ := json.Marshal(files)
 		var active int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM places WHERE source = ? AND state = 'active'`, source).Scan(&active); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM place_sources WHERE source = ?`, source).Scan(&active); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO import_sources (source, files, imported_at, places) VALUES (?, ?, ?, ?)
@@ -165,9 +179,9 @@ type stored struct {
 }
 
 // fingerprint hashes the fields an import can change.
-func fingerprint(ver int, name, cat, sub, oh, tags, src string, x, y float64) uint64 {
+func fingerprint(ver int, name, cat, sub, oh, tags string, x, y float64) uint64 {
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%v\x00%v", ver, name, cat, sub, oh, tags, src, x, y)
+	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%v\x00%v", ver, name, cat, sub, oh, tags, x, y)
 	return h.Sum64()
 }
 

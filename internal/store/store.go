@@ -139,6 +139,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		list = append(list, mig{v, base})
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].version < list[j].version })
+	for i := 1; i < len(list); i++ {
+		if list[i].version == list[i-1].version {
+			return fmt.Errorf("store: migrations %s and %s share a number", list[i-1].name, list[i].name)
+		}
+	}
 	for _, m := range list {
 		var done int
 		if err := s.wdb.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&done); err != nil {

@@ -140,3 +140,34 @@ func TestImportMarksGone(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 }
+
+// TestOverlappingSources: a place two extracts hold is gone only when
+// neither holds it any more.
+func TestOverlappingSources(t *testing.T) {
+	ctx := context.Background()
+	s, _ := open(t)
+	ps := testPlaces()
+	if _, err := s.ImportPlaces(ctx, "region", nil, ps, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportPlaces(ctx, "city", nil, ps[1:], nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.ImportPlaces(ctx, "region", nil, ps[:1], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Gone != 0 {
+		t.Errorf("the region dropped %v, still in the city: %d gone", ps[1].ID, res.Gone)
+	}
+	res, err = s.ImportPlaces(ctx, "city", nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Gone != 1 {
+		t.Errorf("no source holds %v any more: %d gone, want 1", ps[1].ID, res.Gone)
+	}
+	if p, _ := s.Place(ctx, ps[1].ID); p.State != geo.Gone {
+		t.Errorf("%v is %s", ps[1].ID, p.State)
+	}
+}
