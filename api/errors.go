@@ -68,6 +68,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// The client went away: nothing to log as a failure, and
 		// nobody reads the answer (499, as nginx says).
 		p = &Problem{Type: "about:blank", Title: "Client Closed Request", Status: 499, Detail: "request canceled", DetailFR: "requête annulée"}
+	case errors.Is(err, store.ErrBusy):
+		// Another process (an import) held the database longer than
+		// the busy timeout: say so, and when to retry.
+		s.log.Warn("database busy", "route", c.Path())
+		p = problem(http.StatusServiceUnavailable, "", "the database is busy (an import is running): try again shortly",
+			"la base est occupée (import en cours) : réessayez dans un instant")
+		p.retryAfter = 5
 	case errors.Is(err, store.ErrNotFound):
 		p = problem(http.StatusNotFound, "", "no such place or report", "lieu ou signalement inconnu")
 	case errors.Is(err, store.ErrLocked):

@@ -128,7 +128,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: record report for %v: %w", r.Place, err)
+		return 0, fmt.Errorf("store: record report for %v: %w", r.Place, busy(err))
 	}
 	return id, nil
 }

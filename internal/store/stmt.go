@@ -3,7 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"sync"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // stmtCache keeps the prepared statements of the hot queries: SQLite spends
@@ -74,4 +78,19 @@ func (s *Store) wprepared(ctx context.Context, qs ...string) ([]*sql.Stmt, error
 		out[i] = st
 	}
 	return out, nil
+}
+
+// ErrBusy says the database stayed locked by another process (an import
+// running in one long transaction) beyond the busy timeout: the caller may
+// try again later. Within one process writes queue on the single write
+// connection and never see it.
+var ErrBusy = errors.New("database busy")
+
+// busy marks SQLITE_BUSY and SQLITE_LOCKED errors with ErrBusy.
+func busy(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
+		return fmt.Errorf("%w: %v", ErrBusy, err)
+	}
+	return err
 }
