@@ -87,50 +87,51 @@ func boolPtr(n sql.NullInt64) *bool {
 	return &b
 }
 
-// AddReport records a report in one write transaction, after checking that
-// the place exists (ErrNotFound), is not locked (ErrLocked) and that the
-// contributor is not blocked (ErrBlocked). It returns the report's id.
+// AddReport records a report, after checking that the place exists
+// (ErrNotFound), is not locked (ErrLocked) and that the contributor is not
+// blocked (ErrBlocked). It returns the report's id once the transaction
+// holding it has committed. Reports arriving together share one
+// transaction (group commit, batch.go); a report is never acknowledged
+// before its commit, and one failing report never sinks the others.
 func (s *Store) AddReport(ctx context.Context, r NewReport) (int64, error) {
-	var id int64
-	stmts, err := s.wprepared(ctx, `SELECT p.id,
-    EXISTS (SELECT 1 FROM place_locks l WHERE l.place_id = p.id),
-    EXISTS (SELECT 1 FROM blocked_contributors b WHERE b.contributor = ?)
-FROM places p WHERE p.osm_type = ? AND p.osm_id = ?`,
-		`INSERT INTO reports (place_id, status, opening_hours, delivery, takeaway, pickup, remark, created_at, contributor, trusted)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		bumpSQL)
-	if err != nil {
-		return 0, fmt.Errorf("store: record report for %v: %w", r.Place, err)
-	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var placeRow int64
-		var locked, blocked int
-		err := tx.StmtContext(ctx, stmts[0]).QueryRowContext(ctx, r.Contributor, r.Place.Type, r.Place.ID).Scan(&placeRow, &locked, &blocked)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			return ErrNotFound
-		case err != nil:
-			return err
-		case locked == 1:
-			return ErrLocked
-		case blocked == 1:
-			return ErrBlocked
-		}
-		res, err := tx.StmtContext(ctx, stmts[1]).ExecContext(ctx, placeRow, string(r.Status), r.OpeningHours, boolArg(r.Delivery), boolArg(r.Takeaway), boolArg(r.Pickup),
-			r.Remark, fmtTime(r.At), r.Contributor, r.Trusted)
-		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		_, err = tx.StmtContext(ctx, stmts[2]).ExecContext(ctx)
-		return err
-	})
+	id, err := s.batch.add(ctx, s, r)
 	if err != nil {
 		return 0, fmt.Errorf("store: record report for %v: %w", r.Place, busy(err))
 	}
 	return id, nil
+}
+
+const (
+	reportCheckSQL = `SELECT p.id,
+    EXISTS (SELECT 1 FROM place_locks l WHERE l.place_id = p.id),
+    EXISTS (SELECT 1 FROM blocked_contributors b WHERE b.contributor = ?)
+FROM places p WHERE p.osm_type = ? AND p.osm_id = ?`
+	reportInsertSQL = `INSERT INTO reports (place_id, status, opening_hours, delivery, takeaway, pickup, remark, created_at, contributor, trusted)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+// addReportTx checks and inserts one report inside tx; the domain errors
+// (ErrNotFound, ErrLocked, ErrBlocked) come before any write.
+func addReportTx(ctx context.Context, tx *sql.Tx, check, insert *sql.Stmt, r NewReport) (int64, error) {
+	var placeRow int64
+	var locked, blocked int
+	err := tx.StmtContext(ctx, check).QueryRowContext(ctx, r.Contributor, r.Place.Type, r.Place.ID).Scan(&placeRow, &locked, &blocked)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, ErrNotFound
+	case err != nil:
+		return 0, err
+	case locked == 1:
+		return 0, ErrLocked
+	case blocked == 1:
+		return 0, ErrBlocked
+	}
+	res, err := tx.StmtContext(ctx, insert).ExecContext(ctx, placeRow, string(r.Status), r.OpeningHours, boolArg(r.Delivery), boolArg(r.Takeaway), boolArg(r.Pickup),
+		r.Remark, fmtTime(r.At), r.Contributor, r.Trusted)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 const reportColumns = `r.id, p.osm_type, p.osm_id, r.status, r.opening_hours, r.delivery, r.takeaway, r.pickup, r.remark, r.created_at, r.contributor, r.trusted, r.hidden`

@@ -43,6 +43,7 @@ type Store struct {
 	wdb  *sql.DB // writes: one connection, BEGIN IMMEDIATE
 
 	rstmts, wstmts stmtCache // prepared hot statements (stmt.go)
+	batch          batcher   // group commit of reports (batch.go)
 }
 
 // Open opens (creating if needed) the SpatiaLite database at path and brings
@@ -92,6 +93,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error {
 	var errs []error
+	s.batch.stop()
 	s.rstmts.close()
 	s.wstmts.close()
 	if s.db != nil {

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+)
+
+// maxBatch bounds the reports of one transaction.
+const maxBatch = 64
+
+// batcher is the group commit of reports: one goroutine owns the write
+// path of reports; each AddReport hands it a request and waits for the
+// commit. Requests that arrive while a transaction runs go together in the
+// next one, so under load many reports share the cost of BEGIN and COMMIT
+// (and of handing the single write connection around), while a lone report
+// is written at once. Durability is that of the store: WAL,
+// synchronous=NORMAL, and an id is returned only after COMMIT.
+type batcher struct {
+	once     sync.Once
+	stopOnce sync.Once
+	reqs     chan batchReq
+	quit     chan struct{}
+	done     chan struct{}
+}
+
+type batchReq struct {
+	r   NewReport
+	res chan batchRes
+}
+
+type batchRes struct {
+	id  int64
+	err error
+}
+
+// errClosed is returned for reports made after Close.
+var errClosed = errors.New("store closed")
+
+func (b *batcher) start(s *Store) {
+	b.once.Do(func() {
+		b.reqs = make(chan batchReq)
+		b.quit = make(chan struct{})
+		b.done = make(chan struct{})
+		go b.loop(s)
+	})
+}
+
+// add queues a report and waits for its transaction. Once queued, the
+// report's fate is waited for even if ctx ends, so the answer is true.
+func (b *batcher) add(ctx context.Context, s *Store, r NewReport) (int64, error) {
+	b.start(s)
+	if b.reqs == nil {
+		return 0, errClosed // stopped before it ever started
+	}
+	req := batchReq{r: r, res: make(chan batchRes, 1)}
+	select {
+	case b.reqs <- req:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	case <-b.quit:
+		return 0, errClosed
+	}
+	res := <-req.res
+	return res.id, res.err
+}
+
+// stop ends the loop after the batch in progress; Close may be called
+// twice.
+func (b *batcher) stop() {
+	b.once.Do(func() {}) // no start after stop
+	b.stopOnce.Do(func() {
+		if b.quit != nil {
+			close(b.quit)
+			<-b.done
+		}
+	})
+}
+
+func (b *batcher) loop(s *Store) {
+	defer close(b.done)
+	for {
+		var first batchReq
+		select {
+		case first = <-b.reqs:
+		case <-b.quit:
+			return
+		}
+		batch := []batchReq{first}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-b.reqs:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		s.writeBatch(batch)
+	}
+}
+
+// writeBatch writes the reports in one transaction. Domain errors
+// (unknown place, locked, blocked) are answered per report; any other
+// failure rolls the batch back and each report is then tried alone.
+func (s *Store) writeBatch(batch []batchReq) {
+	ctx := context.Background()
+	res := make([]batchRes, len(batch))
+	stmts, err := s.wprepared(ctx, reportCheckSQL, reportInsertSQL, bumpSQL)
+	if err == nil {
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			wrote := false
+			for i, req := range batch {
+				id, err := addReportTx(ctx, tx, stmts[0], stmts[1], req.r)
+				if err != nil && !isDomain(err) {
+					return err
+				}
+				res[i] = batchRes{id, err}
+				wrote = wrote || err == nil
+			}
+			if !wrote {
+				return nil
+			}
+			_, err := tx.StmtContext(ctx, stmts[2]).ExecContext(ctx)
+			return err
+		})
+	}
+	if err != nil && len(batch) > 1 {
+		for _, req := range batch {
+			s.writeBatch([]batchReq{req})
+		}
+		return
+	}
+	for i, req := range batch {
+		if err != nil {
+			res[i] = batchRes{0, err}
+		}
+		req.res <- res[i]
+	}
+}
+
+func isDomain(err error) bool {
+	return errors.Is(err, ErrNotFound) || errors.Is(err, ErrLocked) || errors.Is(err, ErrBlocked)
+}
