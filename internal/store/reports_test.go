@@ -44,17 +44,32 @@ func TestReportsAndModeration(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 	})
-	t.Run("only each contributor's latest counts", func(t *testing.T) {
+	t.Run("status inputs", func(t *testing.T) {
 		reps, err := s.PlaceReports(ctx, shop, t0.Add(-time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(reps) != 2 || reps[0].Status != geo.StatusClosed || reps[1].Status != geo.StatusClosed || reps[0].Delivery == nil || !*reps[0].Delivery {
-			t.Fatalf("counting reports: %+v", reps)
+		if len(reps) != 3 || reps[0].Status != geo.StatusOpen || reps[2].Status != geo.StatusClosed || reps[0].Delivery == nil || !*reps[0].Delivery {
+			t.Fatalf("place reports: %+v", reps)
 		}
-		all, _ := s.LatestReports(ctx, shop, 10)
-		if len(all) != 3 || all[2].ID != first {
-			t.Fatalf("history: %+v", all)
+		if late, _ := s.PlaceReports(ctx, shop, t0.Add(30*time.Minute)); len(late) != 2 {
+			t.Fatalf("since 9:30: %+v", late)
+		}
+		in := make([]geo.Report, len(reps))
+		for i, r := range reps {
+			in[i] = r.Rule()
+		}
+		if cs := geo.DefaultStatusRules().Compute(t0.Add(3*time.Hour), in, geo.OSMEvidence{}); cs.Voices != 2 || cs.Status != geo.StatusClosed || cs.Confidence != geo.Confirmed {
+			t.Fatalf("alice's latest and bob's: %+v", cs)
+		}
+		// RecentReports keeps each contributor's latest only.
+		all, _ := s.RecentReports(ctx, time.Time{})
+		if len(all[shop]) != 2 {
+			t.Fatalf("recent: %+v", all[shop])
+		}
+		hist, _ := s.LatestReports(ctx, shop, 10)
+		if len(hist) != 3 || hist[2].ID != first {
+			t.Fatalf("history: %+v", hist)
 		}
 		recent, _ := s.RecentReports(ctx, t0.Add(90*time.Minute))
 		if len(recent[shop]) != 1 {
@@ -67,7 +82,7 @@ func TestReportsAndModeration(t *testing.T) {
 			t.Fatal(err)
 		}
 		reps, _ := s.PlaceReports(ctx, shop, time.Time{})
-		if len(reps) != 1 {
+		if len(reps) != 2 {
 			t.Fatalf("after hiding bob's: %+v", reps)
 		}
 		if _, err := s.HideReport(ctx, 12345, true, t0); !errors.Is(err, ErrNotFound) {
