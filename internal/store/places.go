@@ -232,7 +232,7 @@ func scanPlace(r rowScanner) (geo.Place, error) {
 
 // Place returns one place, active or gone; ErrNotFound if it was never imported.
 func (s *Store) Place(ctx context.Context, id geo.PlaceID) (geo.Place, error) {
-	p, err := scanPlace(s.db.QueryRowContext(ctx, `SELECT `+placeColumns+` FROM places WHERE osm_type = ? AND osm_id = ?`, id.Type, id.ID))
+	p, err := scanPlace(s.queryRow(ctx, `SELECT `+placeColumns+` FROM places WHERE osm_type = ? AND osm_id = ?`, id.Type, id.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return geo.Place{}, fmt.Errorf("store: place %v: %w", id, ErrNotFound)
 	}
