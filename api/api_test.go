@@ -605,6 +605,16 @@ func TestReportForm(t *testing.T) {
 	if q, _ := url.Parse(w.Header().Get("Location")); q.Query().Get("field") != "status" {
 		t.Errorf("bad status: Location %s", w.Header().Get("Location"))
 	}
+	// Without a key (a page that could not put one in): a one-shot key.
+	w = form(url.Values{"status": {"closed"}})
+	if w.Code != http.StatusSeeOther || !strings.HasSuffix(w.Header().Get("Location"), "?report=ok") {
+		t.Errorf("keyless form: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	// A bad key is refused, not replaced.
+	w = form(url.Values{"status": {"closed"}, "contributor": {"short"}})
+	if q, _ := url.Parse(w.Header().Get("Location")); q.Query().Get("field") != "contributor" {
+		t.Errorf("bad key: Location %s", w.Header().Get("Location"))
+	}
 	wantStatus(t, ts.do(req{method: http.MethodPost, target: "/place/node/1/report", body: "status=open&contributor=" + keyC, ctype: "application/x-www-form-urlencoded"}), 404)
 }
 

@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -97,6 +99,13 @@ func (s *Server) postReport(c echo.Context) error {
 		return err
 	}
 	return sendJSON(c, http.StatusCreated, doc)
+}
+
+// randomKey makes a contributor key of 32 URL-safe characters.
+func randomKey() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // preferMinimal reads the Prefer header (RFC 7240).
@@ -251,7 +260,14 @@ func (s *Server) postReportForm(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	page := s.cfg.BaseURL + "/place/" + id.String()
-	who, trusted, err := s.contributor(ctx, f.Get("contributor"), "")
+	key := f.Get("contributor")
+	if key == "" {
+		// A page without JavaScript may not carry a key: a one-shot
+		// random key, so the report counts as one more voice (the
+		// per-IP limit still applies).
+		key = randomKey()
+	}
+	who, trusted, err := s.contributor(ctx, key, "")
 	if err == nil {
 		_, err = s.record(ctx, id, b, who, trusted)
 	}
