@@ -33,3 +33,28 @@ func BenchmarkRawOneRowTx(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAddReport: reports written by 16 concurrent writers through
+// AddReport (checks, insert, revision; group commit), to set beside
+// BenchmarkRawOneRowTx.
+func BenchmarkAddReport(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "add.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.ImportPlaces(ctx, "bench", []string{"x"}, testPlaces(), nil); err != nil {
+		b.Fatal(err)
+	}
+	who := make([]byte, 32)
+	b.SetParallelism(8) // 16 goroutines on 2 cores
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := s.AddReport(ctx, NewReport{Place: testPlaces()[0].ID, Status: "open", At: time.Now(), Contributor: who}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
