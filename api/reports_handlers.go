@@ -79,7 +79,7 @@ func (s *Server) postReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rid, err := s.record(ctx, id, body, who, trusted)
+	rid, inputs, err := s.record(ctx, id, body, who, trusted)
 	if err != nil {
 		return err
 	}
@@ -87,10 +87,7 @@ func (s *Server) postReport(c echo.Context) error {
 		// RFC 7240 "Prefer: return=minimal": the new status only,
 		// which the counting reports alone decide (the place now has
 		// one), without the place document.
-		st, err := s.statusAfterReport(ctx, id, lang(c))
-		if err != nil {
-			return err
-		}
+		st := s.statusAfterReport(inputs, lang(c))
 		c.Response().Header().Set("Preference-Applied", "return=minimal")
 		return sendJSON(c, http.StatusCreated, map[string]any{"id": id.String(), "report_id": rid, "status": st})
 	}
@@ -119,17 +116,12 @@ func preferMinimal(h string) bool {
 }
 
 // statusAfterReport computes the status of a place right after a report
-// was stored: with at least one counting report, OSM's tags do not speak,
-// so the reports of the window are enough.
-func (s *Server) statusAfterReport(ctx context.Context, id geo.PlaceID, ln string) (StatusDoc, error) {
-	now := s.now()
-	reps, err := s.st.PlaceReports(ctx, id, now.Add(-s.cfg.Rules.Window-s.cfg.Rules.Skew))
-	if err != nil {
-		return StatusDoc{}, err
-	}
-	cs := s.cfg.Rules.Compute(now, rulesInput(reps), s.evidence(false, nil))
+// was stored, from the window's reports read back in its transaction: with
+// at least one counting report, OSM's tags do not speak.
+func (s *Server) statusAfterReport(reps []store.Report, ln string) StatusDoc {
+	cs := s.cfg.Rules.Compute(s.now(), rulesInput(reps), s.evidence(false, nil))
 	return StatusDoc{Status: string(cs.Status), Confidence: string(cs.Confidence),
-		LastConfirmed: timeOrNil(cs.LastConfirmed), Since: timeOrNil(cs.Since), Label: cs.Status.Label().In(ln)}, nil
+		LastConfirmed: timeOrNil(cs.LastConfirmed), Since: timeOrNil(cs.Since), Label: cs.Status.Label().In(ln)}
 }
 
 // jsonProblem says what is wrong with a body, without echoing it.
@@ -169,28 +161,29 @@ func (s *Server) contributor(ctx context.Context, key, auth string) ([]byte, str
 	return s.contributorHash(key), "", nil
 }
 
-// record validates a report and stores it.
-func (s *Server) record(ctx context.Context, id geo.PlaceID, b reportBody, who []byte, trusted string) (int64, error) {
+// record validates a report and stores it. It returns the report id and the
+// place's status inputs right after it.
+func (s *Server) record(ctx context.Context, id geo.PlaceID, b reportBody, who []byte, trusted string) (int64, []store.Report, error) {
 	st, err := geo.ParseStatus(b.Status)
 	if err != nil {
-		return 0, badRequest("status", "status: want one of open, open_adapted, partial, closed, gone",
+		return 0, nil, badRequest("status", "status: want one of open, open_adapted, partial, closed, gone",
 			"status : on attend open, open_adapted, partial, closed ou gone")
 	}
 	b.OpeningHours = strings.TrimSpace(b.OpeningHours)
 	b.Remark = strings.TrimSpace(b.Remark)
 	if !utf8.ValidString(b.Remark) || !utf8.ValidString(b.OpeningHours) {
-		return 0, badRequest("remark", "text must be UTF-8", "le texte doit être en UTF-8")
+		return 0, nil, badRequest("remark", "text must be UTF-8", "le texte doit être en UTF-8")
 	}
 	if n := utf8.RuneCountInString(b.Remark); n > maxRemark {
-		return 0, badRequest("remark", fmt.Sprintf("remark: at most %d characters (got %d)", maxRemark, n),
+		return 0, nil, badRequest("remark", fmt.Sprintf("remark: at most %d characters (got %d)", maxRemark, n),
 			fmt.Sprintf("remark : au plus %d caractères (reçu %d)", maxRemark, n))
 	}
 	if strings.IndexFunc(b.Remark, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
-		return 0, badRequest("remark", "remark: control characters are not allowed", "remark : caractères de contrôle interdits")
+		return 0, nil, badRequest("remark", "remark: control characters are not allowed", "remark : caractères de contrôle interdits")
 	}
 	if b.OpeningHours != "" {
 		if n := utf8.RuneCountInString(b.OpeningHours); n > maxHoursValue {
-			return 0, badRequest("opening_hours", fmt.Sprintf("opening_hours: at most %d characters", maxHoursValue),
+			return 0, nil, badRequest("opening_hours", fmt.Sprintf("opening_hours: at most %d characters", maxHoursValue),
 				fmt.Sprintf("opening_hours : au plus %d caractères", maxHoursValue))
 		}
 		if _, err := s.hours.get(b.OpeningHours); err != nil {
@@ -201,21 +194,22 @@ func (s *Server) record(ctx context.Context, id geo.PlaceID, b reportBody, who [
 			if fixed, _, lerr := parseHoursLenient(b.OpeningHours, "en"); lerr == nil {
 				p.Suggestion = fixed.String()
 			}
-			return 0, p
+			return 0, nil, p
 		}
 	}
 	if ok, wait := s.limKey.allow(string(who)); !ok {
 		s.metrics.limited("contributor")
-		return 0, tooMany(wait)
+		return 0, nil, tooMany(wait)
 	}
-	rid, err := s.st.AddReport(ctx, store.NewReport{Place: id, Status: st, OpeningHours: b.OpeningHours,
-		Delivery: b.Delivery, Takeaway: b.Takeaway, Pickup: b.Pickup, Remark: b.Remark, At: s.now(),
-		Contributor: who, Trusted: trusted})
+	now := s.now()
+	rid, inputs, err := s.st.AddReportInputs(ctx, store.NewReport{Place: id, Status: st, OpeningHours: b.OpeningHours,
+		Delivery: b.Delivery, Takeaway: b.Takeaway, Pickup: b.Pickup, Remark: b.Remark, At: now,
+		Contributor: who, Trusted: trusted}, now.Add(-s.cfg.Rules.Window-s.cfg.Rules.Skew))
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	s.metrics.reportCreated()
-	return rid, nil
+	return rid, inputs, nil
 }
 
 // tokenRole checks a bearer token; 401 if it is unknown.
@@ -269,7 +263,7 @@ func (s *Server) postReportForm(c echo.Context) error {
 	}
 	who, trusted, err := s.contributor(ctx, key, "")
 	if err == nil {
-		_, err = s.record(ctx, id, b, who, trusted)
+		_, _, err = s.record(ctx, id, b, who, trusted)
 	}
 	if err != nil {
 		var p *Problem

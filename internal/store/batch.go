@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"time"
 )
 
 // maxBatch bounds the reports of one transaction.
@@ -26,13 +27,15 @@ type batcher struct {
 }
 
 type batchReq struct {
-	r   NewReport
-	res chan batchRes
+	r     NewReport
+	since time.Time // when set, the place's status inputs since then are read back
+	res   chan batchRes
 }
 
 type batchRes struct {
-	id  int64
-	err error
+	id     int64
+	inputs []Report
+	err    error
 }
 
 // errClosed is returned for reports made after Close.
@@ -49,21 +52,21 @@ func (b *batcher) start(s *Store) {
 
 // add queues a report and waits for its transaction. Once queued, the
 // report's fate is waited for even if ctx ends, so the answer is true.
-func (b *batcher) add(ctx context.Context, s *Store, r NewReport) (int64, error) {
+func (b *batcher) add(ctx context.Context, s *Store, r NewReport, since time.Time) (batchRes, error) {
 	b.start(s)
 	if b.reqs == nil {
-		return 0, errClosed // stopped before it ever started
+		return batchRes{}, errClosed // stopped before it ever started
 	}
-	req := batchReq{r: r, res: make(chan batchRes, 1)}
+	req := batchReq{r: r, since: since, res: make(chan batchRes, 1)}
 	select {
 	case b.reqs <- req:
 	case <-ctx.Done():
-		return 0, ctx.Err()
+		return batchRes{}, ctx.Err()
 	case <-b.quit:
-		return 0, errClosed
+		return batchRes{}, errClosed
 	}
 	res := <-req.res
-	return res.id, res.err
+	return res, res.err
 }
 
 // stop ends the loop after the batch in progress; Close may be called
@@ -107,7 +110,7 @@ func (b *batcher) loop(s *Store) {
 func (s *Store) writeBatch(batch []batchReq) {
 	ctx := context.Background()
 	res := make([]batchRes, len(batch))
-	stmts, err := s.wprepared(ctx, reportCheckSQL, reportInsertSQL, bumpSQL)
+	stmts, err := s.wprepared(ctx, reportCheckSQL, reportInsertSQL, bumpSQL, placeReportsSQL)
 	if err == nil {
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			wrote := false
@@ -116,7 +119,18 @@ func (s *Store) writeBatch(batch []batchReq) {
 				if err != nil && !isDomain(err) {
 					return err
 				}
-				res[i] = batchRes{id, err}
+				res[i] = batchRes{id: id, err: err}
+				if err == nil && !req.since.IsZero() {
+					// Read back in the same transaction: it sees
+					// this report and those before it.
+					rows, err := tx.StmtContext(ctx, stmts[3]).QueryContext(ctx, req.r.Place.Type, req.r.Place.ID, fmtTime(req.since))
+					if err != nil {
+						return err
+					}
+					if res[i].inputs, err = collectReports(rows); err != nil {
+						return err
+					}
+				}
 				wrote = wrote || err == nil
 			}
 			if !wrote {
@@ -134,7 +148,7 @@ func (s *Store) writeBatch(batch []batchReq) {
 	}
 	for i, req := range batch {
 		if err != nil {
-			res[i] = batchRes{0, err}
+			res[i] = batchRes{err: err}
 		}
 		req.res <- res[i]
 	}

@@ -94,11 +94,25 @@ func boolPtr(n sql.NullInt64) *bool {
 // transaction (group commit, batch.go); a report is never acknowledged
 // before its commit, and one failing report never sinks the others.
 func (s *Store) AddReport(ctx context.Context, r NewReport) (int64, error) {
-	id, err := s.batch.add(ctx, s, r)
+	res, err := s.batch.add(ctx, s, r, time.Time{})
 	if err != nil {
 		return 0, fmt.Errorf("store: record report for %v: %w", r.Place, busy(err))
 	}
-	return id, nil
+	return res.id, nil
+}
+
+// AddReportInputs is AddReport that also returns what PlaceReports(since)
+// would right after it, read in the same transaction (it includes the new
+// report), which saves the status of the place a second read.
+func (s *Store) AddReportInputs(ctx context.Context, r NewReport, since time.Time) (int64, []Report, error) {
+	if since.IsZero() {
+		since = time.Unix(0, 1)
+	}
+	res, err := s.batch.add(ctx, s, r, since)
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: record report for %v: %w", r.Place, busy(err))
+	}
+	return res.id, res.inputs, nil
 }
 
 const (
@@ -133,6 +147,9 @@ func addReportTx(ctx context.Context, tx *sql.Tx, check, insert *sql.Stmt, r New
 	}
 	return res.LastInsertId()
 }
+
+const placeReportsSQL = `SELECT ` + reportColumns + ` FROM reports r JOIN places p ON p.id = r.place_id
+WHERE p.osm_type = ? AND p.osm_id = ? AND r.created_at >= ? AND r.hidden = 0 ORDER BY r.created_at, r.id`
 
 const reportColumns = `r.id, p.osm_type, p.osm_id, r.status, r.opening_hours, r.delivery, r.takeaway, r.pickup, r.remark, r.created_at, r.contributor, r.trusted, r.hidden`
 
@@ -171,9 +188,7 @@ func collectReports(rows *sql.Rows) ([]Report, error) {
 // since, oldest first: the inputs of its status (the rules keep each
 // contributor's latest). One index range, no sort.
 func (s *Store) PlaceReports(ctx context.Context, id geo.PlaceID, since time.Time) ([]Report, error) {
-	rows, err := s.query(ctx, `SELECT `+reportColumns+` FROM reports r JOIN places p ON p.id = r.place_id
-WHERE p.osm_type = ? AND p.osm_id = ? AND r.created_at >= ? AND r.hidden = 0 ORDER BY r.created_at, r.id`,
-		id.Type, id.ID, fmtTime(since))
+	rows, err := s.query(ctx, placeReportsSQL, id.Type, id.ID, fmtTime(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: reports of %v: %w", id, err)
 	}
