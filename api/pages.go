@@ -183,9 +183,9 @@ type PageStatus struct {
 
 // PageTiles is the base map the map page shows.
 type PageTiles struct {
-	URL         string // a {z}/{x}/{y} template; "" shows no base map
-	Attribution string
-	MaxZoom     int
+	URL         string // a {z}/{x}/{y} template; "" is the OSM standard tiles
+	Attribution string // "" is "© OpenStreetMap contributors"
+	MaxZoom     int    // 0 is 19
 }
 
 // PageDeps are the dependencies of the pages.
@@ -238,6 +238,12 @@ func newPages(d PageDeps) (*pages, error) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Tiles.URL == "" {
+		d.Tiles.URL = static.DefaultTileURL
+	}
+	if d.Tiles.Attribution == "" {
+		d.Tiles.Attribution = "© OpenStreetMap contributors"
 	}
 	if d.Tiles.MaxZoom == 0 {
 		d.Tiles.MaxZoom = 19
