@@ -54,6 +54,8 @@ type browser struct {
 	requests []string // every URL the pages asked for
 	problems []string // JS exceptions, console errors, CSP reports
 	dialogs  []string // alert()/confirm() opened: an XSS would show here
+	urls     map[network.RequestID]string
+	wire     map[network.RequestID]float64 // bytes received, headers included
 }
 
 // act is a browser action with no result.
@@ -81,7 +83,7 @@ func newBrowser(t *testing.T) *browser {
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
-	b := &browser{t: t, alloc: alloc}
+	b := &browser{t: t, alloc: alloc, urls: map[network.RequestID]string{}, wire: map[network.RequestID]float64{}}
 	b.shotDir = filepath.Join(repoRoot(t), "artifacts", "e2e")
 	// Screenshots of an earlier run would pass for this one's.
 	if old, _ := filepath.Glob(filepath.Join(b.shotDir, "*.png")); len(old) > 0 {
@@ -113,6 +115,9 @@ func (b *browser) tab() context.Context {
 		switch ev := ev.(type) {
 		case *network.EventRequestWillBeSent:
 			b.requests = append(b.requests, ev.Request.URL)
+			b.urls[ev.RequestID] = ev.Request.URL
+		case *network.EventLoadingFinished:
+			b.wire[ev.RequestID] = ev.EncodedDataLength
 		case *runtime.EventExceptionThrown:
 			b.problems = append(b.problems, fmt.Sprintf("exception: %s %v", ev.ExceptionDetails.Text, ev.ExceptionDetails.Exception))
 		case *runtime.EventConsoleAPICalled:
@@ -321,6 +326,22 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("browser in en-US: page lang %q, near-me button %q", lang, near)
 		}
 		b.shot(ctx, "01-map")
+		// What the browser received for the page itself on this first
+		// load: HTML, scripts, styles, catalogue (not the places, not tiles).
+		b.mu.Lock()
+		var pageBytes float64
+		var n int
+		for id, u := range b.urls {
+			if hostOf(u) == hostOf(base) && !strings.Contains(u, "/api/") {
+				pageBytes += b.wire[id]
+				n++
+			}
+		}
+		b.mu.Unlock()
+		t.Logf("map page first load in chromium: %d requests, %.1f KB on the wire (headers included; budget 100 KB)", n, pageBytes/1024)
+		if pageBytes == 0 || pageBytes > 100*1024 {
+			t.Errorf("map page first load: %.0f bytes", pageBytes)
+		}
 		if tileHits.Load() == 0 {
 			t.Error("no tile was loaded from the tile server")
 		}
