@@ -27,7 +27,7 @@ func TestImportThenStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Imported 433 places", "by category", "eating (Food and drink out)", "skipped"} {
+	for _, want := range []string{"Imported 431 places", "by category", "eating (Food and drink out)", "skipped"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
@@ -45,11 +45,11 @@ func TestImportThenStats(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		t.Fatalf("stats --json: %v\n%s", err, out)
 	}
-	if st.Places != 433 || st.ByType["node"]+st.ByType["way"]+st.ByType["relation"] != 433 || st.ByCategory["eating"] == 0 {
+	if st.Places != 431 || st.ByType["node"]+st.ByType["way"]+st.ByType["relation"] != 431 || st.ByCategory["eating"] == 0 {
 		t.Errorf("stats: %+v", st)
 	}
 	out, _, err = runCmd(t, nil, "stats", "--db", db)
-	if err != nil || !strings.Contains(out, "active places  433") {
+	if err != nil || !strings.Contains(out, "active places  431") {
 		t.Errorf("stats table (%v):\n%s", err, out)
 	}
 }

@@ -32,9 +32,11 @@ func commands() map[string]command {
 	return map[string]command{
 		"hours":   {"read opening_hours values on stdin, print validity, canonical form and state as JSON lines", runHours},
 		"import":  {"import OSM extracts (.osm.pbf, .osm, .osm.bz2, .osm.gz) into the database", runImport},
+		"serve":   {"serve the map, the API and the report form over HTTP", runServe},
 		"sign":    {"print a poster as PDF: shop TYPE/ID, neighbour (pad), area (places near a point)", runSign},
 		"stats":   {"print counts of places in the database", runStats},
 		"sync":    {"send mapper-approved edits back to OpenStreetMap (edits, upload, export, login)", runSync},
+		"token":   {"create a moderator or mapper token (token create --role moderator)", runToken},
 		"update":  {"apply OSM diffs (osmChange) to the places in the database", runUpdate},
 		"version": {"print the version", runVersion},
 	}

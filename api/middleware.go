@@ -1,0 +1,115 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// secure sets the security headers on every response. The CSP allows no
+// inline script or style, and images only from this origin, data: URLs and
+// the tile server.
+func (s *Server) secure(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", s.csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), interest-cohort=()")
+		return next(c)
+	}
+}
+
+// observe writes the access log line and the metrics of a request. The log
+// holds the method, the route, the path (never the query string, which may
+// hold a position), the status, the size and the duration — no IP address,
+// no header.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		d := time.Since(start)
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		status := c.Response().Status
+		s.metrics.observe(c.Request().Method, route, status, d)
+		s.log.Info("http", "method", c.Request().Method, "route", route, "path", c.Request().URL.Path,
+			"status", status, "bytes", c.Response().Size, "duration_ms", float64(d.Microseconds())/1000)
+		return nil
+	}
+}
+
+// limitBody rejects bodies larger than MaxBodyBytes with 413, whether they
+// announce their length or not.
+func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.ContentLength > s.cfg.MaxBodyBytes {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		if req.Body != nil {
+			req.Body = http.MaxBytesReader(c.Response(), req.Body, s.cfg.MaxBodyBytes)
+		}
+		return next(c)
+	}
+}
+
+// limitReads applies the per-IP limit of reads.
+func (s *Server) limitReads(next echo.HandlerFunc) echo.HandlerFunc {
+	return s.limitBy(s.limRead, "read", next)
+}
+
+// limitReports applies the per-IP limit of report posts.
+func (s *Server) limitReports(next echo.HandlerFunc) echo.HandlerFunc {
+	return s.limitBy(s.limRep, "report", next)
+}
+
+func (s *Server) limitBy(l *limiter, kind string, next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if ok, wait := l.allow(c.RealIP()); !ok {
+			s.metrics.limited(kind)
+			return tooMany(wait)
+		}
+		return next(c)
+	}
+}
+
+func tooMany(wait int) *Problem {
+	p := problem(http.StatusTooManyRequests, "", "too many requests: try again later", "trop de requêtes : réessayez plus tard")
+	p.retryAfter = wait
+	return p
+}
+
+// writeJSONBody encodes v as JSON; <, > and & are escaped (\u003c…) so a
+// stored payload stays inert even if a page ever inlines the JSON.
+func writeJSONBody(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// sendJSON writes v as JSON with status code.
+func sendJSON(c echo.Context, code int, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return c.Blob(code, echo.MIMEApplicationJSON, buf.Bytes())
+}

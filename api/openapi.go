@@ -1,0 +1,135 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// operation documents one route for the OpenAPI document. A test checks
+// that the operations and the registered routes are the same set.
+type operation struct {
+	method, path, summary string
+	params                []param
+	body                  string // "json", "form" or ""
+	responses             []int
+	auth                  bool
+}
+
+type param struct {
+	name, in, typ, desc string
+	required            bool
+}
+
+var (
+	pType  = param{"type", "path", "string", "node, way or relation", true}
+	pID    = param{"id", "path", "integer", "OSM id", true}
+	pRID   = param{"rid", "path", "integer", "report id", true}
+	pLang  = param{"lang", "query", "string", "fr or en (else Accept-Language)", false}
+	pKey   = param{"X-Openmap-Contributor", "header", "string", "anonymous contributor key, 22-64 characters [A-Za-z0-9_-]", false}
+	common = []int{400, 429, 500}
+)
+
+func operations() []operation {
+	return []operation{
+		{method: "GET", path: "/healthz", summary: "Health check", responses: []int{200, 500}},
+		{method: "GET", path: "/metrics", summary: "Prometheus metrics (text format)", responses: []int{200}},
+		{method: "GET", path: "/api/v1/places", summary: "Places (or clusters) in a bbox, as GeoJSON",
+			params: []param{{"bbox", "query", "string", "minlon,minlat,maxlon,maxlat", true}, {"zoom", "query", "integer", "0-22 (default 16)", false},
+				{"category", "query", "string", "category ids, comma-separated", false}, {"status", "query", "string", "statuses, comma-separated", false},
+				{"open_now", "query", "string", "1: only places open now", false}, pLang},
+			responses: common},
+		{method: "GET", path: "/api/v1/places/{type}/{id}", summary: "One place with its hours, status and reports",
+			params: []param{pType, pID, pLang}, responses: []int{200, 404, 429, 500}},
+		{method: "POST", path: "/api/v1/places/{type}/{id}/reports", summary: "Report what a place is doing",
+			params: []param{pType, pID, pKey, pLang}, body: "json", responses: []int{201, 400, 401, 403, 404, 409, 413, 422, 429, 500}},
+		{method: "GET", path: "/api/v1/hours/check", summary: "Validate an opening_hours value",
+			params: []param{{"value", "query", "string", "the value", false}, pLang}, responses: common},
+		{method: "GET", path: "/api/v1/search", summary: "Search places by name or category",
+			params: []param{{"q", "query", "string", "words", true}, {"near", "query", "string", "lat,lon", false},
+				{"limit", "query", "integer", "1-100 (default 20)", false}, pLang}, responses: common},
+		{method: "GET", path: "/api/v1/categories", summary: "Categories, subcategories and statuses with French and English labels", responses: []int{200}},
+		{method: "GET", path: "/api/v1/stats", summary: "Counts of places and reports", responses: []int{200, 500}},
+		{method: "GET", path: "/api/v1/config", summary: "Settings for the map page (tiles, default view)", responses: []int{200}},
+		{method: "GET", path: "/api/v1/export.geojson", summary: "Every place with its current status (GeoJSON, ODbL)", responses: []int{200, 500}},
+		{method: "GET", path: "/api/v1/export.csv", summary: "Every place with its current status (CSV, ODbL)", responses: []int{200, 500}},
+		{method: "GET", path: "/api/v1/openapi.json", summary: "This document", responses: []int{200}},
+		{method: "POST", path: "/api/v1/moderation/reports/{rid}/hide", summary: "Hide a report", params: []param{pRID}, auth: true, responses: []int{200, 401, 403, 404}},
+		{method: "POST", path: "/api/v1/moderation/reports/{rid}/unhide", summary: "Show a hidden report again", params: []param{pRID}, auth: true, responses: []int{200, 401, 403, 404}},
+		{method: "POST", path: "/api/v1/moderation/contributors/block", summary: "Block the contributor behind a report ({\"report_id\": N}) and hide their reports", body: "json", auth: true, responses: []int{200, 400, 401, 403, 404}},
+		{method: "POST", path: "/api/v1/moderation/places/{type}/{id}/lock", summary: "Lock a place: no more reports", params: []param{pType, pID}, auth: true, responses: []int{200, 401, 403, 404}},
+		{method: "POST", path: "/api/v1/moderation/places/{type}/{id}/unlock", summary: "Unlock a place", params: []param{pType, pID}, auth: true, responses: []int{200, 401, 403, 404}},
+		{method: "POST", path: "/place/{type}/{id}/report", summary: "The report form of the place page (303 back to the page)", params: []param{pType, pID}, body: "form", responses: []int{303, 404, 413}},
+	}
+}
+
+// openAPIDoc builds the OpenAPI 3.0 document.
+func (s *Server) openAPIDoc() map[string]any {
+	paths := map[string]any{}
+	for _, op := range operations() {
+		item, _ := paths[op.path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[op.path] = item
+		}
+		var params []any
+		for _, p := range op.params {
+			params = append(params, map[string]any{"name": p.name, "in": p.in, "required": p.required,
+				"description": p.desc, "schema": map[string]any{"type": p.typ}})
+		}
+		resp := map[string]any{}
+		for _, code := range op.responses {
+			r := map[string]any{"description": http.StatusText(code)}
+			if code >= 400 {
+				r["content"] = map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}
+			}
+			resp[itoa(code)] = r
+		}
+		o := map[string]any{"summary": op.summary, "responses": resp, "operationId": opID(op)}
+		if params != nil {
+			o["parameters"] = params
+		}
+		switch op.body {
+		case "json":
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+		case "form":
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/x-www-form-urlencoded": map[string]any{"schema": map[string]any{"type": "object"}}}}
+		}
+		if op.auth {
+			o["security"] = []any{map[string]any{"bearer": []any{}}}
+		}
+		item[strings.ToLower(op.method)] = o
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{"title": "openmap API", "version": s.cfg.Version,
+			"description": "What's still open, from OpenStreetMap and residents' reports. Data © OpenStreetMap contributors, ODbL.",
+			"license":     map[string]any{"name": "ODbL-1.0 (data)", "url": "https://opendatacommons.org/licenses/odbl/"}},
+		"servers": []any{map[string]any{"url": s.cfg.BaseURL + "/"}},
+		"paths":   paths,
+		"components": map[string]any{
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+			"schemas": map[string]any{"Problem": map[string]any{"type": "object", "properties": map[string]any{
+				"type": map[string]any{"type": "string"}, "title": map[string]any{"type": "string"}, "status": map[string]any{"type": "integer"},
+				"detail": map[string]any{"type": "string"}, "detail_fr": map[string]any{"type": "string"}, "field": map[string]any{"type": "string"},
+				"suggestion": map[string]any{"type": "string"}, "position": map[string]any{"type": "integer"}}}},
+		},
+	}
+}
+
+func opID(op operation) string {
+	r := strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_", "-", "_")
+	return strings.ToLower(op.method) + r.Replace(op.path)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// openAPI answers GET /api/v1/openapi.json.
+func (s *Server) openAPI(c echo.Context) error { return sendJSON(c, http.StatusOK, s.openAPIDoc()) }
+
+// echoPath turns "/places/{type}/{id}" into echo's "/places/:type/:id".
+func echoPath(p string) string {
+	return strings.NewReplacer("{", ":", "}", "").Replace(p)
+}

@@ -1,0 +1,284 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"codeberg.org/openmap/openmap/geo"
+	"codeberg.org/openmap/openmap/internal/store"
+	"github.com/labstack/echo/v4"
+)
+
+// ContributorHeader carries the anonymous contributor key.
+const ContributorHeader = "X-Openmap-Contributor"
+
+// Limits of a report.
+const (
+	maxRemark     = 500 // characters
+	maxHoursValue = 255 // characters, as OSM tag values
+)
+
+// reportBody is the JSON of POST /api/v1/places/:type/:id/reports.
+type reportBody struct {
+	Status       string `json:"status"`
+	OpeningHours string `json:"opening_hours"`
+	Delivery     *bool  `json:"delivery"`
+	Takeaway     *bool  `json:"takeaway"`
+	Pickup       *bool  `json:"pickup"`
+	Remark       string `json:"remark"`
+}
+
+// validKey checks a contributor key: 22 to 64 characters of A-Z a-z 0-9 _ -.
+func validKey(k string) bool {
+	if len(k) < 22 || len(k) > 64 {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// postReport answers POST /api/v1/places/:type/:id/reports.
+func (s *Server) postReport(c echo.Context) error {
+	id, err := placeID(c)
+	if err != nil {
+		return err
+	}
+	var body reportBody
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		return badRequest("", "malformed JSON body: "+jsonProblem(err), "corps JSON mal formé : "+jsonProblem(err))
+	}
+	if dec.More() {
+		return badRequest("", "malformed JSON body: one object expected", "corps JSON mal formé : un seul objet attendu")
+	}
+	if _, err := io.Copy(io.Discard, dec.Buffered()); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	who, trusted, err := s.contributor(ctx, c.Request().Header.Get(ContributorHeader), c.Request().Header.Get("Authorization"))
+	if err != nil {
+		return err
+	}
+	rid, err := s.record(ctx, id, body, who, trusted)
+	if err != nil {
+		return err
+	}
+	if preferMinimal(c.Request().Header.Get("Prefer")) {
+		// RFC 7240 "Prefer: return=minimal": the new status only,
+		// which the counting reports alone decide (the place now has
+		// one), without the place document.
+		st, err := s.statusAfterReport(ctx, id, lang(c))
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set("Preference-Applied", "return=minimal")
+		return sendJSON(c, http.StatusCreated, map[string]any{"id": id.String(), "report_id": rid, "status": st})
+	}
+	doc, err := s.PlaceDoc(ctx, id, lang(c), false)
+	if err != nil {
+		return err
+	}
+	return sendJSON(c, http.StatusCreated, doc)
+}
+
+// preferMinimal reads the Prefer header (RFC 7240).
+func preferMinimal(h string) bool {
+	for _, p := range strings.Split(h, ",") {
+		if strings.EqualFold(strings.TrimSpace(p), "return=minimal") {
+			return true
+		}
+	}
+	return false
+}
+
+// statusAfterReport computes the status of a place right after a report
+// was stored: with at least one counting report, OSM's tags do not speak,
+// so the reports of the window are enough.
+func (s *Server) statusAfterReport(ctx context.Context, id geo.PlaceID, ln string) (StatusDoc, error) {
+	now := s.now()
+	reps, err := s.st.PlaceReports(ctx, id, now.Add(-s.cfg.Rules.Window-s.cfg.Rules.Skew))
+	if err != nil {
+		return StatusDoc{}, err
+	}
+	cs := s.cfg.Rules.Compute(now, rulesInput(reps), s.evidence(false, nil))
+	return StatusDoc{Status: string(cs.Status), Confidence: string(cs.Confidence),
+		LastConfirmed: timeOrNil(cs.LastConfirmed), Since: timeOrNil(cs.Since), Label: cs.Status.Label().In(ln)}, nil
+}
+
+// jsonProblem says what is wrong with a body, without echoing it.
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return "empty body"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON ends too early"
+	case errors.As(err, &se):
+		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("field %q has the wrong type", te.Field)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return "cannot be read"
+}
+
+// contributor resolves who reports: a token holder (Authorization: Bearer),
+// whose report is trusted, or an anonymous key. Either way only a keyed
+// hash leaves this function.
+func (s *Server) contributor(ctx context.Context, key, auth string) ([]byte, string, error) {
+	if tok, ok := strings.CutPrefix(auth, "Bearer "); ok {
+		role, err := s.tokenRole(ctx, tok)
+		if err != nil {
+			return nil, "", err
+		}
+		return s.contributorHash("token:" + tok), role, nil
+	}
+	if !validKey(key) {
+		return nil, "", badRequest("contributor", ContributorHeader+": want a random key of 22 to 64 characters A-Z a-z 0-9 _ -",
+			ContributorHeader+" : on attend une clé aléatoire de 22 à 64 caractères A-Z a-z 0-9 _ -")
+	}
+	return s.contributorHash(key), "", nil
+}
+
+// record validates a report and stores it.
+func (s *Server) record(ctx context.Context, id geo.PlaceID, b reportBody, who []byte, trusted string) (int64, error) {
+	st, err := geo.ParseStatus(b.Status)
+	if err != nil {
+		return 0, badRequest("status", "status: want one of open, open_adapted, partial, closed, gone",
+			"status : on attend open, open_adapted, partial, closed ou gone")
+	}
+	b.OpeningHours = strings.TrimSpace(b.OpeningHours)
+	b.Remark = strings.TrimSpace(b.Remark)
+	if !utf8.ValidString(b.Remark) || !utf8.ValidString(b.OpeningHours) {
+		return 0, badRequest("remark", "text must be UTF-8", "le texte doit être en UTF-8")
+	}
+	if n := utf8.RuneCountInString(b.Remark); n > maxRemark {
+		return 0, badRequest("remark", fmt.Sprintf("remark: at most %d characters (got %d)", maxRemark, n),
+			fmt.Sprintf("remark : au plus %d caractères (reçu %d)", maxRemark, n))
+	}
+	if strings.IndexFunc(b.Remark, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
+		return 0, badRequest("remark", "remark: control characters are not allowed", "remark : caractères de contrôle interdits")
+	}
+	if b.OpeningHours != "" {
+		if n := utf8.RuneCountInString(b.OpeningHours); n > maxHoursValue {
+			return 0, badRequest("opening_hours", fmt.Sprintf("opening_hours: at most %d characters", maxHoursValue),
+				fmt.Sprintf("opening_hours : au plus %d caractères", maxHoursValue))
+		}
+		if _, err := parseHours(b.OpeningHours); err != nil {
+			p := problem(http.StatusUnprocessableEntity, "opening_hours", "opening_hours: "+errorText(err, "en"), "opening_hours : "+errorText(err, "fr"))
+			if pos, ok := errorPos(err); ok {
+				p.Position = &pos
+			}
+			if fixed, _, lerr := parseHoursLenient(b.OpeningHours, "en"); lerr == nil {
+				p.Suggestion = fixed.String()
+			}
+			return 0, p
+		}
+	}
+	if ok, wait := s.limKey.allow(string(who)); !ok {
+		s.metrics.limited("contributor")
+		return 0, tooMany(wait)
+	}
+	rid, err := s.st.AddReport(ctx, store.NewReport{Place: id, Status: st, OpeningHours: b.OpeningHours,
+		Delivery: b.Delivery, Takeaway: b.Takeaway, Pickup: b.Pickup, Remark: b.Remark, At: s.now(),
+		Contributor: who, Trusted: trusted})
+	if err != nil {
+		return 0, err
+	}
+	s.metrics.reportCreated()
+	return rid, nil
+}
+
+// tokenRole checks a bearer token; 401 if it is unknown.
+func (s *Server) tokenRole(ctx context.Context, tok string) (string, error) {
+	h := sha256.Sum256([]byte(tok))
+	role, err := s.st.TokenRole(ctx, h[:])
+	if errors.Is(err, store.ErrNotFound) {
+		return "", problem(http.StatusUnauthorized, "token", "unknown or revoked token", "jeton inconnu ou révoqué")
+	}
+	return role, err
+}
+
+// postReportForm answers the HTML form of the place page: the same report
+// as form fields, then 303 back to the page with ?report=ok or
+// ?report=error&field=…&code=N so the page can say what happened.
+func (s *Server) postReportForm(c echo.Context) error {
+	id, err := placeID(c)
+	if err != nil {
+		return err
+	}
+	if err := c.Request().ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		return badRequest("", "malformed form", "formulaire mal formé")
+	}
+	f := c.Request().PostForm
+	b := reportBody{Status: f.Get("status"), OpeningHours: f.Get("opening_hours"), Remark: f.Get("remark")}
+	for _, sv := range []struct {
+		name string
+		dst  **bool
+	}{{"delivery", &b.Delivery}, {"takeaway", &b.Takeaway}, {"pickup", &b.Pickup}} {
+		switch f.Get(sv.name) {
+		case "yes":
+			t := true
+			*sv.dst = &t
+		case "no":
+			n := false
+			*sv.dst = &n
+		}
+	}
+	ctx := c.Request().Context()
+	page := s.cfg.BaseURL + "/place/" + id.String()
+	who, trusted, err := s.contributor(ctx, f.Get("contributor"), "")
+	if err == nil {
+		_, err = s.record(ctx, id, b, who, trusted)
+	}
+	if err != nil {
+		var p *Problem
+		switch {
+		case errors.As(err, &p):
+		case errors.Is(err, store.ErrNotFound):
+			return err
+		case errors.Is(err, store.ErrLocked):
+			p = problem(http.StatusConflict, "", "", "")
+		case errors.Is(err, store.ErrBlocked):
+			p = problem(http.StatusForbidden, "", "", "")
+		default:
+			return err
+		}
+		q := url.Values{"report": {"error"}, "code": {fmt.Sprint(p.Status)}}
+		if p.Field != "" {
+			q.Set("field", p.Field)
+		}
+		if p.Suggestion != "" {
+			q.Set("suggestion", p.Suggestion)
+		}
+		if p.retryAfter > 0 {
+			c.Response().Header().Set("Retry-After", fmt.Sprint(p.retryAfter))
+		}
+		return c.Redirect(http.StatusSeeOther, page+"?"+q.Encode())
+	}
+	return c.Redirect(http.StatusSeeOther, page+"?report=ok")
+}

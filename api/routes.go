@@ -1,0 +1,37 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// routes lists every route of the API, in one place. Pages (Deps.Pages) add
+// theirs after these.
+func (s *Server) routes(e *echo.Echo) {
+	e.Use(s.observe, s.secure, s.limitBody)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", s.metricsText)
+
+	v1 := e.Group("/api/v1")
+	v1.GET("/places", s.listPlaces, s.limitReads)
+	v1.GET("/places/:type/:id", s.getPlace, s.limitReads)
+	v1.POST("/places/:type/:id/reports", s.postReport, s.limitReports)
+	v1.GET("/hours/check", s.checkHours, s.limitReads)
+	v1.GET("/search", s.search, s.limitReads)
+	v1.GET("/categories", s.categories, s.limitReads)
+	v1.GET("/stats", s.getStats, s.limitReads)
+	v1.GET("/config", s.config, s.limitReads)
+	v1.GET("/export.geojson", s.exportGeoJSON, s.limitReads)
+	v1.GET("/export.csv", s.exportCSV, s.limitReads)
+	v1.GET("/openapi.json", s.openAPI, s.limitReads)
+
+	mod := v1.Group("/moderation", s.limitReports, s.requireRole("moderator"))
+	mod.POST("/reports/:rid/hide", s.hideReport)
+	mod.POST("/reports/:rid/unhide", s.unhideReport)
+	mod.POST("/contributors/block", s.blockContributor)
+	mod.POST("/places/:type/:id/lock", s.lockPlace)
+	mod.POST("/places/:type/:id/unlock", s.unlockPlace)
+
+	// The report form of the place page, for browsers without JavaScript.
+	e.POST("/place/:type/:id/report", s.postReportForm, s.limitReports)
+}

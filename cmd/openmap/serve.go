@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"codeberg.org/openmap/openmap/api"
+	"codeberg.org/openmap/openmap/geo"
+	"codeberg.org/openmap/openmap/internal/store"
+)
+
+// serveConfig is the configuration of openmap serve, validated before
+// anything starts.
+type serveConfig struct {
+	db, addr, baseURL, tz, country, tilesURL string
+	windowDays, quorum                       int
+	trustProxy, noZoneTable                  bool
+	readRate, reportRate, keyRate            float64
+	cacheEntries                             int
+	logFormat                                string
+}
+
+func runServe(ctx context.Context, args []string, getenv env, s streams) error {
+	fs := newFlags("serve", s)
+	var c serveConfig
+	fs.StringVar(&c.db, "db", "openmap.db", "SpatiaLite database file (made by openmap import)")
+	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
+	fs.StringVar(&c.baseURL, "base-url", "http://localhost:8080", "public URL of this instance, for links and posters")
+	fs.StringVar(&c.tz, "tz", "Europe/Paris", "time zone of places outside the built-in zone table (IANA name)")
+	fs.StringVar(&c.country, "country", "FR", "country for public holidays of places outside the built-in zone table")
+	fs.BoolVar(&c.noZoneTable, "no-zone-table", false, "use --tz and --country for every place")
+	fs.StringVar(&c.tilesURL, "tiles-url", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "base map tile URL template (allowed by the CSP)")
+	fs.IntVar(&c.windowDays, "window-days", 14, "days a report counts towards the status of a place")
+	fs.IntVar(&c.quorum, "quorum", 2, "independent contributors who must agree for a status to be confirmed")
+	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "take the client IP from X-Forwarded-For (only behind a reverse proxy)")
+	fs.Float64Var(&c.readRate, "read-rate", 20, "reads per second allowed per client IP (negative: no limit)")
+	fs.Float64Var(&c.reportRate, "report-rate", 6, "report posts per minute allowed per client IP (negative: no limit)")
+	fs.Float64Var(&c.keyRate, "contributor-rate", 60, "reports per hour allowed per contributor key (negative: no limit)")
+	fs.IntVar(&c.cacheEntries, "cache", 512, "rendered /places answers kept in memory (negative: none)")
+	fs.StringVar(&c.logFormat, "log", "text", "log format: text or json")
+	if err := parseFlags(fs, args, getenv); err != nil {
+		return err
+	}
+	zone, err := time.LoadLocation(c.tz)
+	if err != nil {
+		return fmt.Errorf("%w: --tz %q: %v", errUsage, c.tz, err)
+	}
+	var h slog.Handler = slog.NewTextHandler(s.stderr, nil)
+	if c.logFormat == "json" {
+		h = slog.NewJSONHandler(s.stderr, nil)
+	} else if c.logFormat != "text" {
+		return fmt.Errorf("%w: --log %q: want text or json", errUsage, c.logFormat)
+	}
+	log := slog.New(h)
+	if _, err := os.Stat(c.db); err != nil {
+		return fmt.Errorf("serve: database %s: %w (make it with openmap import)", c.db, err)
+	}
+	rules := geo.DefaultStatusRules()
+	rules.Window = time.Duration(c.windowDays) * 24 * time.Hour
+	rules.Quorum = c.quorum
+	cfg := api.Config{
+		BaseURL: c.baseURL, TilesURL: c.tilesURL, Zone: zone, Country: c.country, NoZoneTable: c.noZoneTable,
+		Rules: rules, TrustProxy: c.trustProxy, CacheEntries: c.cacheEntries, Version: version,
+		ReadsPerSecond: c.readRate, ReportsPerMinute: c.reportRate, ContributorsPerHour: c.keyRate,
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	st, err := store.Open(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	e, _, err := api.New(ctx, api.Deps{Store: st, Categories: geo.DefaultCategories(), Config: cfg, Logger: log})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler: e,
+		// A client gets 5 s to send its headers: slow-loris connections
+		// are dropped before they hold a goroutine for long.
+		ReadHeaderTimeout: 5 * time.Second,
+		// The whole request, body included (at most 16 KiB), within 15 s.
+		ReadTimeout: 15 * time.Second,
+		// Answers are small except exports (every place): 60 s covers
+		// the export of a large region on a slow line.
+		WriteTimeout: 60 * time.Second,
+		// Keep-alive connections idle for 2 minutes are closed, so a
+		// modest machine is not held by idle phones.
+		IdleTimeout:    120 * time.Second,
+		MaxHeaderBytes: 32 << 10,
+		ErrorLog:       slog.NewLogLogger(h, slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w", c.addr, err)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "db", c.db, "base_url", c.baseURL, "tz", c.tz, "country", c.country)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	// SIGTERM/SIGINT: stop accepting, let requests in flight finish (up to
+	// 20 s), then close the database.
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# API benchmark (issue 4), on loopback, bounded in time:
+#  1. GET /api/v1/places for a city-sized bbox (Helsinki centre) of the 20-region extract,
+#     with wrk, beside Go's http.FileServer serving a file of the same size (target ≥ 0.5×),
+#     with the response cache on (the default) and off (--cache -1);
+#  2. report POSTs per second (wrk + Lua, 201 with the place document), beside a raw SQLite
+#     one-row-transaction loop with the same durability settings (target ≥ 0.3×);
+#     every acknowledged report is then counted in the database.
+# Everything generated goes to a temporary folder, removed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BENCH=${BENCH_PBF:-../shared/data/bench/merged-20-regions.osm.pbf}
+BBOX=${BBOX:-24.90,60.15,24.98,60.18}
+ZOOM=${ZOOM:-15}
+DUR=${DUR:-10s}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-16}
+PORT_API=${PORT_API:-18181}
+PORT_FS=${PORT_FS:-18182}
+[ -f "$BENCH" ] || { echo "bench-api: $BENCH not found" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "bench-api: wrk is not installed" >&2; exit 1; }
+TMP=$(mktemp -d)
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+go build -o "$TMP/openmap" ./cmd/openmap
+go build -o "$TMP/fileserver" ./scripts/fileserver
+"$TMP/openmap" import --quiet --db "$TMP/bench.db" "$BENCH" >/dev/null
+
+serve() { # serve EXTRA_FLAGS...: start openmap serve, wait for /healthz
+	"$TMP/openmap" serve --db "$TMP/bench.db" --addr "127.0.0.1:$PORT_API" --log json \
+		--read-rate -1 --report-rate -1 --contributor-rate -1 "$@" 2>>"$TMP/serve.log" &
+	SERVE_PID=$!
+	PIDS+=("$SERVE_PID")
+	for _ in $(seq 100); do
+		curl -sf "http://127.0.0.1:$PORT_API/healthz" >/dev/null && return 0
+		sleep 0.1
+	done
+	echo "bench-api: serve did not start" >&2; cat "$TMP/serve.log" >&2; exit 1
+}
+stop_serve() { kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
+
+# wrk_run NAME ARGS...: prints "NAME req/s p50 p99"
+wrk_run() {
+	local name=$1; shift
+	wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency "$@" >"$TMP/wrk.out" 2>&1
+	local rps p50 p99 non2xx
+	rps=$(awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk.out")
+	p50=$(awk '$1 == "50%" {print $2}' "$TMP/wrk.out")
+	p99=$(awk '$1 == "99%" {print $2}' "$TMP/wrk.out")
+	non2xx=$(awk '/Non-2xx/ {print $NF}' "$TMP/wrk.out")
+	REQS=$(awk '/requests in/ {print $1}' "$TMP/wrk.out")
+	printf '%-34s %10s %9s %9s %s\n' "$name" "$rps" "$p50" "$p99" "${non2xx:+non-2xx: $non2xx}"
+	RPS=$rps
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+URL="/api/v1/places?bbox=$BBOX&zoom=$ZOOM"
+mkdir -p "$TMP/www"
+serve
+curl -sf -o "$TMP/www/places.json" "http://127.0.0.1:$PORT_API$URL"
+SIZE=$(wc -c <"$TMP/www/places.json")
+NPLACES=$(grep -o '"id":"[a-z]*/[0-9]*"' "$TMP/www/places.json" | wc -l)
+grep -o '"id":"[a-z]*/[0-9]*"' "$TMP/www/places.json" | sed 's/"id":"\(.*\)"/\1/' >"$TMP/ids.txt"
+"$TMP/fileserver" -addr "127.0.0.1:$PORT_FS" -dir "$TMP/www" &
+PIDS+=("$!")
+sleep 0.3
+
+echo "GET $URL: $NPLACES places, $SIZE bytes; wrk -t$THREADS -c$CONNS -d$DUR on loopback; $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+printf '%-34s %10s %9s %9s\n' "" "req/s" "p50" "p99"
+wrk_run "http.FileServer (same size)" "http://127.0.0.1:$PORT_FS/places.json"; FS=$RPS
+wrk_run "openmap /places (cache on)" "http://127.0.0.1:$PORT_API$URL"; API=$RPS
+stop_serve
+serve --cache -1
+wrk_run "openmap /places (cache off)" "http://127.0.0.1:$PORT_API$URL"; API_NC=$RPS
+echo "ratio to FileServer: cache on $(ratio "$API" "$FS")×, cache off $(ratio "$API_NC" "$FS")× (target ≥ 0.5×)"
+
+echo
+BEFORE=$(sqlite3 "$TMP/bench.db" 'SELECT count(*) FROM reports')
+wrk_run "openmap POST reports (201, place)" -s scripts/bench-api-post.lua "http://127.0.0.1:$PORT_API" -- "$TMP/ids.txt"; POST=$RPS; SENT=$REQS
+wrk_run "openmap POST reports (201, minimal)" -s scripts/bench-api-post.lua "http://127.0.0.1:$PORT_API" -- "$TMP/ids.txt" minimal; POSTMIN=$RPS; SENT=$((SENT + REQS))
+stop_serve
+AFTER=$(sqlite3 "$TMP/bench.db" 'SELECT count(*) FROM reports')
+RAW_NS=$(go test -run '^$' -bench 'RawOneRowTx' -benchtime 5s ./internal/store | awk '/^BenchmarkRawOneRowTx/ {print $3}')
+RAW=$(awk -v ns="$RAW_NS" 'BEGIN {printf "%.0f", 1e9 / ns}')
+printf '%-34s %10s\n' "raw SQLite one-row transactions" "$RAW"
+echo "reports stored: $((AFTER - BEFORE)) of $SENT requests sent"
+echo "ratio to the raw loop: full place answer $(ratio "$POST" "$RAW")×, Prefer: return=minimal $(ratio "$POSTMIN" "$RAW")× (target ≥ 0.3×)"
+grep -c '"status":5' "$TMP/serve.log" | awk '{ if ($1 > 0) print "5xx answers in the log: " $1 }' || true
