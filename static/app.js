@@ -839,6 +839,8 @@
     loadLang(lang).catch(function () {}).then(function () {
       initMap();
       initSearch();
+      // The legend starts open where there is room for it.
+      if (window.innerWidth > 640 && window.innerHeight > 500) { $('legend').open = true; }
       $('nearme').addEventListener('click', nearMe);
       $('opennow').addEventListener('click', function (ev) {
         state.openNow = !state.openNow;
