@@ -167,7 +167,7 @@ func TestPagesPlacePage(t *testing.T) {
 	}{
 		{"French by default", "/place/node/1", "", 200,
 			[]string{`<html lang="fr">`, "<h1>Boulangerie du Rocher</h1>", "Ouvert, horaires modifiés", "confirmé par plusieurs personnes",
-				"07:00–13:00, 15:30–19:30", "08:00–12:00", `class="today"`, "Livraison : <strong>non</strong>", "À emporter : <strong>oui</strong>",
+				"07:00–13:00, 15:30–19:30", "08:00–12:00", `class="today"`, "Livraison : non", "À emporter : oui",
 				`href="/signs/shop/node/1.pdf"`, `href="https://www.openstreetmap.org/node/1"`, `action="/place/node/1/report"`,
 				`name="contributor" value="`, `value="open_adapted"`, "Confirmé pour la dernière fois 07/12/2026 07:00",
 				"« Seulement le matin pendant les travaux de la rue »", "<code>Mo-Fr 08:00-12:00</code>", "jusqu&#39;à lundi 18:00"},
@@ -294,7 +294,7 @@ func TestPagesNearPage(t *testing.T) {
 		want        []string
 	}{
 		{"form only", "", 200, []string{`name="lat" value="43.73840"`}},
-		{"places around", "lat=43.7396&lon=7.4270&lang=en", 200, []string{"Boulangerie du Rocher", "&lt;img src=x", "0 m away", "Today : 08:00–12:00", `href="/place/node/1?lang=en"`}},
+		{"places around", "lat=43.7396&lon=7.4270&lang=en", 200, []string{"Boulangerie du Rocher", "&lt;img src=x", "0 m away", "Today: 08:00–12:00", `href="/place/node/1?lang=en"`}},
 		{"nothing there", "lat=48.85&lon=2.35&radius=100&lang=en", 200, []string{"No place found within 100 m"}},
 		{"radius capped", "lat=48.85&lon=2.35&radius=99999&lang=en", 200, []string{"within 5000 m"}},
 		{"bad point", "lat=91&lon=7&lang=en", 400, []string{"between -90 and 90"}},

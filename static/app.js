@@ -570,7 +570,7 @@
     s.appendChild(live);
     if (flash) { live.appendChild(flash); }
     if (state.mine[p.id]) {
-      s.appendChild(el('p', {class: 'note', text: t('report.yours') + ' : ' + t('report.status.' + state.mine[p.id])}));
+      s.appendChild(el('p', {class: 'note', text: t('label.pair', {label: t('report.yours'), value: t('report.status.' + state.mine[p.id])})}));
     }
     if (st.locked) {
       s.appendChild(el('p', {class: 'flash err', text: t('sheet.locked')}));
@@ -587,7 +587,7 @@
     var sv = p.services || {};
     if (SERVICES.some(function (k) { return sv[k] === true || sv[k] === false; })) {
       s.appendChild(el('h3', {text: t('sheet.services')}));
-      s.appendChild(el('ul', null, SERVICES.map(function (k) { return el('li', {text: t('service.' + k) + ' : ' + serviceText(sv[k])}); })));
+      s.appendChild(el('ul', null, SERVICES.map(function (k) { return el('li', {text: t('label.pair', {label: t('service.' + k), value: serviceText(sv[k])})}); })));
     }
     var links = el('p', {class: 'links'});
     if (p.poster_url) { links.appendChild(el('a', {href: '/signs/shop/' + p.id + '.pdf', text: t('sheet.poster')})); }

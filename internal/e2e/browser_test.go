@@ -608,6 +608,15 @@ func TestBrowser(t *testing.T) {
 		if n := get(b, tab, "closed button in view", chromedp.Evaluate[bool](`(() => { const r = document.querySelector('[data-report="closed"]').getBoundingClientRect(); return r.bottom <= innerHeight && r.top >= 0 })()`)); !n {
 			t.Error("on a phone the Closed button is out of view when the sheet opens")
 		}
+		// Two taps: the place, then "Open as usual".
+		b.do(tab, "open as usual on a phone",
+			click(`[data-report="open"]`),
+			visible(`#sheet-flash .flash.ok`),
+			visible(marker(h.ID)+`[data-status="open"]`))
+		if got := statusOf(apiPlace(t, base, h.ID)); got != "open" {
+			t.Errorf("API status after 'open as usual': %q, want open", got)
+		}
+		b.shot(tab, "14-phone-open-as-usual")
 	})
 
 	t.Run("no-JS place page", func(t *testing.T) {
