@@ -502,6 +502,16 @@ func TestBrowser(t *testing.T) {
 		if m := apiPlace(t, base, h.ID); statusOf(m) == "open_adapted" {
 			t.Errorf("invalid hours were recorded: %v", m["status"])
 		}
+		// A French way of writing hours: the lenient correction is offered.
+		b.do(ctx, "type French hours",
+			clear(`#report-raw`),
+			keys(`#report-raw`, "Lu-Ve 9h-18h; Sa 9h-12h"),
+			visible(`#report-check [data-action="use-suggestion"]`))
+		b.shot(ctx, "05b-hours-suggestion")
+		b.do(ctx, "use the suggestion", click(`#report-check [data-action="use-suggestion"]`), visible(`#report-check.good`))
+		if v := get(b, ctx, "raw hours", value(`#report-raw`)); v != "Mo-Fr 09:00-18:00; Sa 09:00-12:00" {
+			t.Errorf("after 'use this' the field holds %q", v)
+		}
 		good := "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00"
 		b.do(ctx, "clear", clear(`#report-raw`))
 		b.do(ctx, "type good hours",
