@@ -402,6 +402,8 @@ func (h *pages) placeView(c echo.Context, b pageBase, p PagePlace, form PageRepo
 		b.Title = p.Subcategory.Label
 	}
 	b.MapURL = fmt.Sprintf("/?lang=%s#18/%.5f/%.5f", b.Lang, p.Location.Lat, p.Location.Lon)
+	// Also after a refused form (POST …/report), the switch shows the page.
+	b.SwitchURL = "/place/" + p.ID + "?lang=" + b.OtherLang
 	v := placeView{pageBase: b, P: p, Status: h.status(m, p.Status), Error: errText,
 		ReportURL: "/place/" + p.ID + "/report", Contributor: newContributorKey()}
 	// Links are built here rather than taken from the API's absolute URLs,

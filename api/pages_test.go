@@ -258,7 +258,8 @@ func TestPagesReportForm(t *testing.T) {
 	}{
 		{"no status chosen", "", nil, 400, []string{"choose what you saw"}},
 		{"bad hours keep the values", "open_adapted", &PageProblem{Status: 422, Detail: "opening_hours: character 19: expected “;”", Suggestion: "Mo-Fr 09:00-18:00"}, 422,
-			[]string{"character 19", "Did you mean: Mo-Fr 09:00-18:00?", `value="Mo-Fr 09:00-12:00"`, `value="rideau baissé"`, `<option value="yes" selected>`}},
+			[]string{"character 19", "Did you mean: Mo-Fr 09:00-18:00?", `value="Mo-Fr 09:00-12:00"`, `value="rideau baissé"`, `<option value="yes" selected>`,
+				`href="/place/node/1?lang=fr" lang="fr"`}},
 		{"rate limited", "open", &PageProblem{Status: 429, RetryAfter: "300"}, 429, []string{"Wait 5 min"}},
 		{"locked", "open", &PageProblem{Status: 409, Detail: "this place is locked by a moderator"}, 409, []string{"locked by a moderator"}},
 	}
