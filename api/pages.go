@@ -745,6 +745,15 @@ func (h *pages) sourceError(c echo.Context, err error) error {
 	if errors.As(err, &prob) && prob.Status == http.StatusNotFound {
 		return h.notFound(c)
 	}
+	if prob != nil && prob.Status >= 400 && prob.Status < 500 {
+		// Too many requests, mostly: say so in plain words.
+		b := h.base(c, "openmap")
+		if prob.RetryAfter != "" {
+			c.Response().Header().Set("Retry-After", prob.RetryAfter)
+		}
+		return h.render(c, prob.Status, "near", nearView{pageBase: b, Radius: 500,
+			Error: formErrorText(b.M, prob.Status, prob.Field, "")})
+	}
 	h.d.Logger.ErrorContext(c.Request().Context(), "page source failed", "path", c.Path(), "err", err)
 	return echo.NewHTTPError(http.StatusInternalServerError)
 }

@@ -30,11 +30,16 @@ type pageFakeSource struct {
 	reports []PageReport
 	clients []PageClient
 	refuse  *PageProblem // the answer to the next report, if set
+	// failReads, if set, is the answer to every read.
+	failReads *PageProblem
 }
 
 func (f *pageFakeSource) Place(ctx context.Context, id geo.PlaceID, lang string) (PagePlace, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.failReads != nil {
+		return PagePlace{}, f.failReads
+	}
 	p, ok := f.places[id.String()]
 	if !ok {
 		return PagePlace{}, &PageProblem{Status: 404, Title: "Not Found"}
@@ -282,6 +287,12 @@ func TestPagesReportForm(t *testing.T) {
 			}
 		})
 	}
+	// The API refusing a read (its rate limit) is a plain message, not a 500.
+	src.failReads = &PageProblem{Status: 429, RetryAfter: "30"}
+	if rec := pageDo(e, "GET", "/place/node/1?lang=en", nil, nil); rec.Code != 429 || !strings.Contains(rec.Body.String(), "Wait 1 min") || rec.Header().Get("Retry-After") != "30" {
+		t.Errorf("rate-limited read: %d %q", rec.Code, rec.Body.String())
+	}
+	src.failReads = nil
 	if rec := pageDo(e, "POST", "/place/node/99/report", url.Values{"status": {"open"}}, nil); rec.Code != 404 {
 		t.Errorf("report on an unknown place: %d", rec.Code)
 	}
