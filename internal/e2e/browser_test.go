@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -54,6 +55,7 @@ type browser struct {
 	requests []string // every URL the pages asked for
 	problems []string // JS exceptions, console errors, CSP reports
 	dialogs  []string // alert()/confirm() opened: an XSS would show here
+	keys     []string // X-Openmap-Contributor of each report the map sent
 	urls     map[network.RequestID]string
 	wire     map[network.RequestID]float64 // bytes received, headers included
 }
@@ -116,6 +118,10 @@ func (b *browser) tab() context.Context {
 		case *network.EventRequestWillBeSent:
 			b.requests = append(b.requests, ev.Request.URL)
 			b.urls[ev.RequestID] = ev.Request.URL
+			if ev.Request.Method == "POST" && strings.HasSuffix(ev.Request.URL, "/reports") {
+				k, _ := ev.Request.Headers["X-Openmap-Contributor"].(string)
+				b.keys = append(b.keys, k)
+			}
 		case *network.EventLoadingFinished:
 			b.wire[ev.RequestID] = ev.EncodedDataLength
 		case *runtime.EventExceptionThrown:
@@ -679,6 +685,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("no other host, no CSP violation, no script error", func(t *testing.T) {
 		b.t = t
+		stored := get(b, ctx, "stored key", chromedp.Evaluate[string](`localStorage.getItem('openmap.contributor') || ''`))
 		allowed := map[string]bool{hostOf(base): true, hostOf(tiles.URL): true}
 		b.mu.Lock()
 		defer b.mu.Unlock()
@@ -693,6 +700,16 @@ func TestBrowser(t *testing.T) {
 		t.Logf("%d requests, all to %v", len(b.requests), allowed)
 		for _, p := range b.problems {
 			t.Errorf("browser reported: %s", p)
+		}
+		// Every report from the map carried this browser's one random key.
+		if len(b.keys) < 3 {
+			t.Errorf("only %d reports seen from the map", len(b.keys))
+		}
+		for _, k := range b.keys {
+			if k != stored || !regexp.MustCompile(`^[A-Za-z0-9_-]{22,64}$`).MatchString(k) {
+				t.Errorf("contributor keys %q: want the key kept in localStorage (%q) each time", b.keys, stored)
+				break
+			}
 		}
 		if len(b.dialogs) > 0 {
 			t.Errorf("dialogs opened (script injection?): %q", b.dialogs)
