@@ -860,8 +860,10 @@
     });
   }
 
-  if (!window.L) {
-    showMsg(t('app.load_error'));
+  // A browser too old for this script (no fetch, no Promise) or where
+  // Leaflet did not load gets the link to the server-rendered list instead.
+  if (!window.L || !window.fetch || !window.Promise || !document.body.replaceWith) {
+    $('fallback').hidden = false;
     return;
   }
   start();
