@@ -139,6 +139,8 @@ func (b *browser) tab() context.Context {
 			// 4xx status, which the browser logs; that one is expected.
 			expected := ev.Entry.Source == cdplog.EntrySourceNetwork && strings.HasSuffix(ev.Entry.URL, "/report") &&
 				strings.Contains(ev.Entry.Text, "status of 4")
+			// The fallback step blocks Leaflet on purpose.
+			expected = expected || strings.Contains(ev.Entry.Text, "ERR_BLOCKED_BY_CLIENT")
 			if !expected && (ev.Entry.Level == cdplog.EntryLevelError || ev.Entry.Source == cdplog.EntrySourceSecurity) {
 				b.problems = append(b.problems, fmt.Sprintf("log %s: %s (%s)", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
 			}
@@ -633,6 +635,17 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("API status after 'open as usual': %q, want open", got)
 		}
 		b.shot(tab, "14-phone-open-as-usual")
+	})
+
+	t.Run("fallback without Leaflet", func(t *testing.T) {
+		b.t = t
+		tab := b.tab()
+		if _, err := chromedp.Call(tab, network.SetBlockedURLs, network.SetBlockedURLsParams{
+			URLPatterns: []*network.BlockPattern{{URLPattern: base + "/static/vendor/leaflet/leaflet.js", Block: true}}}); err != nil {
+			t.Fatal(err)
+		}
+		b.do(tab, "map page without Leaflet", chromedp.Navigate(base+"/?noleaflet=1"), visible(`#fallback a[href^="/near?"]`))
+		b.shot(tab, "15-fallback-without-leaflet")
 	})
 
 	t.Run("no-JS place page", func(t *testing.T) {
