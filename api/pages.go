@@ -214,16 +214,17 @@ func RegisterPages(e *echo.Echo, d PageDeps) error {
 	e.GET("/place/:type/:id", h.placePage)
 	e.POST("/place/:type/:id/report", h.reportForm)
 	e.GET("/near", h.nearPage)
-	assets := static.Handler()
+	assets := h.assets.Handler()
 	e.GET(static.Prefix+"*", echo.WrapHandler(assets))
 	e.HEAD(static.Prefix+"*", echo.WrapHandler(assets))
 	return nil
 }
 
 type pages struct {
-	d    PageDeps
-	tmpl map[string]*template.Template
-	msgs map[string]static.Catalog
+	d      PageDeps
+	assets *static.Assets
+	tmpl   map[string]*template.Template
+	msgs   map[string]static.Catalog
 }
 
 func newPages(d PageDeps) (*pages, error) {
@@ -255,7 +256,7 @@ func newPages(d PageDeps) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &pages{d: d, tmpl: map[string]*template.Template{}, msgs: msgs}
+	h := &pages{d: d, tmpl: map[string]*template.Template{}, msgs: msgs, assets: static.NewAssets()}
 	for _, name := range []string{"map", "place", "near"} {
 		files := []string{"templates/" + name + ".html"}
 		if name != "map" {
@@ -277,6 +278,8 @@ type pageBase struct {
 	Title           string
 	MapURL          string
 	SwitchURL       string
+	// Asset gives the versioned address of a static file ("app.js").
+	Asset func(string) string
 }
 
 func (h *pages) base(c echo.Context, title string) pageBase {
@@ -290,7 +293,7 @@ func (h *pages) base(c echo.Context, title string) pageBase {
 	for _, k := range []string{"sent", "report", "code", "field", "suggestion"} {
 		q.Del(k)
 	}
-	return pageBase{Lang: lang, OtherLang: other, M: h.msgs[lang], Title: title,
+	return pageBase{Lang: lang, OtherLang: other, M: h.msgs[lang], Title: title, Asset: h.assets.URL,
 		MapURL: "/?lang=" + lang, SwitchURL: c.Request().URL.Path + "?" + q.Encode()}
 }
 

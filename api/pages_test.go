@@ -335,7 +335,7 @@ func TestPagesMapPage(t *testing.T) {
 	rec := pageDo(e, "GET", "/", nil, map[string]string{"Accept-Language": "en-US,en;q=0.9"})
 	body := rec.Body.String()
 	for _, w := range []string{`<html lang="en">`, `data-tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png"`,
-		`data-attribution="© OpenStreetMap contributors"`, `src="/static/app.js"`, `<span class="pin s-closed"`, `href="?lang=fr"`} {
+		`data-attribution="© OpenStreetMap contributors"`, `src="/static/app.js?v=`, `<span class="pin s-closed"`, `href="?lang=fr"`} {
 		if !strings.Contains(body, w) {
 			t.Errorf("map page lacks %q", w)
 		}

@@ -165,7 +165,7 @@
   }
 
   function loadLang(lang) {
-    return api('/static/i18n/' + lang + '.json').then(function (msgs) {
+    return api(ds['i18n' + lang.charAt(0).toUpperCase() + lang.slice(1)] || '/static/i18n/' + lang + '.json').then(function (msgs) {
       state.lang = lang;
       state.msgs = msgs;
       document.documentElement.lang = lang;
