@@ -240,6 +240,8 @@
     }
     layer = L.layerGroup().addTo(map);
     map.on('moveend', function () { writeHash(); loadPlaces(); });
+    // A tap on the map itself (not on a place) puts the sheet away.
+    map.on('click', function () { if (!sheet().hidden) { closeSheet(); } });
     window.addEventListener('hashchange', function () {
       var v = parseHash();
       if (v) { map.setView([v.lat, v.lon], v.zoom); }
