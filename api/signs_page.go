@@ -149,6 +149,10 @@ func (s *Server) signsForm(c echo.Context) error {
 			}
 		}
 		if v.Place != "" {
+			// An openstreetmap.org link works too.
+			if _, after, ok := strings.Cut(v.Place, "openstreetmap.org/"); ok {
+				v.Place, _, _ = strings.Cut(after, "#")
+			}
 			typ, num, _ := strings.Cut(v.Place, "/")
 			p, perr = s.shopPoster(ctx, c, typ, num, q)
 			ready = true
@@ -195,22 +199,32 @@ func (s *Server) signsForm(c echo.Context) error {
 		perr = posterProblem(signs.Render(io.Discard, p.doc, p.opts))
 		v.FileName = signs.FileName(p.what, p.opts)
 	}
+	code := http.StatusOK
+	if v.Error != "" {
+		code = http.StatusBadRequest
+		v.PDFURL = ""
+	}
 	if perr != nil {
 		v.PDFURL = ""
 		var pr *Problem
 		switch {
 		case errors.As(perr, &pr):
+			code = pr.Status
 			v.Error = pr.Detail
 			if ln == "fr" {
 				v.Error = pr.DetailFR
 			}
+			if pr.Status == http.StatusNotFound {
+				v.Error = m.T("signs.no_place")
+			}
 		case errors.Is(perr, store.ErrNotFound):
+			code = http.StatusNotFound
 			v.Error = m.T("signs.no_place")
 		default:
 			return perr
 		}
 	}
-	return s.signs.render(c, v)
+	return s.signs.render(c, code, v)
 }
 
 // signsSearch fills the shop search results: each links to the form with
@@ -253,7 +267,7 @@ func pick(q url.Values, keys ...string) url.Values {
 	return out
 }
 
-func (p *signsPage) render(c echo.Context, v signsView) error {
+func (p *signsPage) render(c echo.Context, code int, v signsView) error {
 	var buf bytes.Buffer
 	if err := p.tmpl.ExecuteTemplate(&buf, "signs.html", v); err != nil {
 		return fmt.Errorf("pages: render signs: %w", err)
@@ -264,5 +278,5 @@ func (p *signsPage) render(c echo.Context, v signsView) error {
 	h.Set("Content-Security-Policy", static.CSP("")+"; frame-src 'self'")
 	h.Set("Cache-Control", "no-cache")
 	h.Add("Vary", "Accept-Language")
-	return c.Blob(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+	return c.Blob(code, "text/html; charset=utf-8", buf.Bytes())
 }
