@@ -147,6 +147,7 @@ func printed(opts signs.Options, now time.Time, loc *time.Location) time.Time {
 var (
 	msgReportedHours = [2]string{"Horaires signalés par les habitants le %s.", "Hours reported by residents on %s."}
 	msgReportedRow   = [2]string{"signalés", "reported"}
+	msgUsualHours    = [2]string{"Ce sont les horaires habituels : le lieu est fermé pour l'instant.", "These are the usual hours: the place is closed for now."}
 )
 
 func in(m [2]string, l signs.Lang) string {
@@ -198,6 +199,15 @@ func (p *Posters) Shop(ctx context.Context, id geo.PlaceID, opts signs.Options) 
 	}
 	if cs.Basis != nil && cs.Basis.OpeningHours != "" {
 		shop.Notes = append(shop.Notes, fmt.Sprintf(in(msgReportedHours, opts.Lang), dateIn(cs.Basis.At.In(opts.Now.Location()), opts.Lang)))
+	}
+	switch cs.Status {
+	case geo.StatusClosed:
+		// The band says closed: the week is what to expect on reopening.
+		if len(shop.Week) > 0 {
+			shop.Notes = append(shop.Notes, in(msgUsualHours, opts.Lang))
+		}
+	case geo.StatusGone:
+		shop.Week, shop.Notes = nil, nil
 	}
 	if r, ok := basisReport(cs, reps); ok {
 		shop.Remark = r.Remark

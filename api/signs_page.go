@@ -241,16 +241,18 @@ func (s *Server) signsSearch(c echo.Context, v *signsView, q url.Values) error {
 		u := pick(q, "size", "lang")
 		u.Set("kind", "shop")
 		u.Set("place", p.ID.String())
-		detail := p.Address.String()
+		kind := ""
 		if sc, ok := s.cats.Subcategory(p.Subcategory); ok {
-			detail = strings.TrimSuffix(sc.Label.In(v.Lang)+" · "+detail, " · ")
+			kind = sc.Label.In(v.Lang)
 		} else if cat, ok := s.cats.Category(p.Category); ok {
-			detail = strings.TrimSuffix(cat.Label.In(v.Lang)+" · "+detail, " · ")
+			kind = cat.Label.In(v.Lang)
 		}
-		name := p.Name
+		name, detail := p.Name, strings.TrimPrefix(kind+" · "+p.Address.String(), " · ")
 		if name == "" {
-			name = p.ID.String()
+			// A place without a name goes by its kind and id.
+			name, detail = strings.TrimSpace(kind+" ("+p.ID.String()+")"), p.Address.String()
 		}
+		detail = strings.TrimSuffix(detail, " · ")
 		v.Results = append(v.Results, signsResult{Name: name, Detail: detail, URL: "/signs?" + u.Encode()})
 	}
 	return nil

@@ -116,7 +116,7 @@ func TestShopPosterShowsReportedStatus(t *testing.T) {
 	}
 	pdf := wantPDF(t, ts.do(req{target: "/signs/shop/" + spar + ".pdf?size=A4&lang=fr"}), "openmap-shop-node-268113123-A4-fr.pdf")
 	wantText(t, pdfText(t, pdf), "FERMÉ TEMPORAIREMENT", "Spar", "Livraison oui", "Retrait de commandes non",
-		"Fermé pour travaux jusqu'au 15 décembre", "openmap.test/place/node/268113123", "Imprimé le 1er décembre 2026",
+		"Fermé pour travaux jusqu'au 15 décembre", "Ce sont les horaires habituels : le lieu est fermé pour l'instant.", "openmap.test/place/node/268113123", "Imprimé le 1er décembre 2026",
 		"© OpenStreetMap contributors")
 	if qrs := pdfQRs(t, pdf); len(qrs) != 1 || qrs[0] != "https://openmap.test/place/node/268113123" {
 		t.Errorf("QR codes %q, want exactly the place page", qrs)
@@ -429,6 +429,24 @@ func TestSignsRoutes(t *testing.T) {
 	for p, ok := range want {
 		if !ok {
 			t.Errorf("route GET %s missing", p)
+		}
+	}
+}
+
+// BenchmarkShopPosterHTTP is GET /signs/shop/{type}/{id}.pdf end to end:
+// the place, its reports and status, the week and the PDF (target: under
+// 50 ms, as for signs.Render alone).
+func BenchmarkShopPosterHTTP(b *testing.B) {
+	ts := newTestServer(b, nil)
+	for _, key := range []string{keyA, keyB} {
+		if w := ts.report(spar, key, `{"status":"open_adapted","opening_hours":"Mo-Fr 10:00-12:00","remark":"Bienvenue"}`); w.Code != http.StatusCreated {
+			b.Fatal(w.Code)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if w := ts.do(req{target: "/signs/shop/" + spar + ".pdf?size=A4&lang=fr"}); w.Code != http.StatusOK {
+			b.Fatal(w.Code)
 		}
 	}
 }
