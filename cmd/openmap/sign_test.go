@@ -175,3 +175,22 @@ func TestSignShopShowsReports(t *testing.T) {
 		t.Errorf("unknown --tz: %v, want a usage error", err)
 	}
 }
+
+// serve refuses a bad pad host configuration before it listens, whether
+// from the flags or from OPENMAP_PAD_HOST(S).
+func TestServePadHostConfig(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "any.db")
+	if err := os.WriteFile(db, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, env := range map[string]map[string]string{
+		"not http":     {"OPENMAP_PAD_HOST": "ftp://pad.example.org/p/"},
+		"missing list": {"OPENMAP_PAD_HOSTS": filepath.Join(t.TempDir(), "none.json")},
+		"both":         {"OPENMAP_PAD_HOST": "https://pad.example.org/p/", "OPENMAP_PAD_HOSTS": db},
+	} {
+		env["OPENMAP_ADDR"] = "127.0.0.1:0"
+		if _, _, err := runCmd(t, env, "serve", "--db", db); !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "pad") {
+			t.Errorf("%s: %v, want a usage error about the pad host", name, err)
+		}
+	}
+}
