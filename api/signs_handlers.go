@@ -78,8 +78,8 @@ func posterOptions(q url.Values, c echo.Context) (signs.Options, error) {
 }
 
 // posterProblem turns a signs error into the problem a person can act on;
-// errors of the server's own making (its base URL, a status outside the
-// list) stay internal.
+// errors of the server's own making (a status outside the list, a value
+// that is not a poster) stay internal, 500s.
 func posterProblem(err error) error {
 	switch {
 	case errors.Is(err, signs.ErrSize):
@@ -94,6 +94,10 @@ func posterProblem(err error) error {
 		return badRequest("pad", "pad: the address is too long for a QR code", "pad : l'adresse est trop longue pour un code QR")
 	case errors.Is(err, signs.ErrCenter):
 		return badRequest("lat", "lat, lon: want degrees, -90 to 90 and -180 to 180", "lat, lon : on attend des degrés, de -90 à 90 et de -180 à 180")
+	case errors.Is(err, signs.ErrURL):
+		// Only a request without a Host, on an instance without a base
+		// URL, gets here: its QR codes would point nowhere.
+		return badRequest("host", "the request names no host for the QR codes to point to", "la requête ne nomme aucun hôte vers lequel pointeraient les codes QR")
 	case errors.Is(err, signs.ErrNoPadHost):
 		return badRequest("pad_host", "pad_host: no Etherpad host to make a pad on", "pad_host : aucun hébergeur Etherpad pour créer un pad")
 	}

@@ -279,6 +279,11 @@ func (p *signsPage) render(c echo.Context, code int, v signsView) error {
 	// The preview is a frame of this server's own PDF.
 	h.Set("Content-Security-Policy", static.CSP("")+"; frame-src 'self'")
 	h.Set("Cache-Control", "no-cache")
-	h.Add("Vary", "Accept-Language")
-	return c.Blob(code, "text/html; charset=utf-8", buf.Bytes())
+	h.Add("Vary", "Accept-Language, Accept-Encoding")
+	body := buf.Bytes()
+	if static.AcceptsGzip(c.Request()) && len(body) > 1024 {
+		body = static.Gzip(body)
+		h.Set("Content-Encoding", "gzip")
+	}
+	return c.Blob(code, "text/html; charset=utf-8", body)
 }

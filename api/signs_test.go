@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -449,4 +450,19 @@ func BenchmarkShopPosterHTTP(b *testing.B) {
 			b.Fatal(w.Code)
 		}
 	}
+}
+
+// Without a configured base URL the QR codes point to the request's own
+// origin; a request naming no host gets a 400, not a 500.
+func TestPosterBaseFromRequest(t *testing.T) {
+	ts := newTestServer(t, func(c *Config) { c.BaseURL = "" })
+	w := ts.do(req{target: "http://carte.example.fr/signs/shop/" + spar + ".pdf"})
+	if qrs := pdfQRs(t, wantPDF(t, w, "")); len(qrs) != 1 || qrs[0] != "http://carte.example.fr/place/node/268113123" {
+		t.Errorf("QR %q, want the request's origin", qrs)
+	}
+	hr := httptest.NewRequest(http.MethodGet, "/signs/area.pdf?lat=43.73&lon=7.42", nil)
+	hr.Host = ""
+	rec := httptest.NewRecorder()
+	ts.e.ServeHTTP(rec, hr)
+	wantProblem(t, rec, http.StatusBadRequest, "host")
 }
