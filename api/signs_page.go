@@ -25,8 +25,9 @@ import (
 
 // signsPage is the template and catalogues of the form.
 type signsPage struct {
-	tmpl *template.Template
-	msgs map[string]static.Catalog
+	tmpl   *template.Template
+	msgs   map[string]static.Catalog
+	assets *static.Assets
 }
 
 func newSignsPage() (*signsPage, error) {
@@ -38,7 +39,7 @@ func newSignsPage() (*signsPage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pages: template signs: %w", err)
 	}
-	return &signsPage{tmpl: t, msgs: msgs}, nil
+	return &signsPage{tmpl: t, msgs: msgs, assets: static.NewAssets()}, nil
 }
 
 // option is one choice of a select or a tab.
@@ -104,7 +105,7 @@ func (s *Server) signsForm(c echo.Context) error {
 	}
 	sw.Set("lang", other)
 	v := signsView{
-		pageBase: pageBase{Lang: ln, OtherLang: other, M: m, Title: m.T("signs.title"),
+		pageBase: pageBase{Lang: ln, OtherLang: other, M: m, Title: m.T("signs.title"), Asset: s.signs.assets.URL,
 			MapURL: "/?lang=" + ln, SwitchURL: "/signs?" + sw.Encode()},
 		Kind: kind, Place: strings.TrimSpace(q.Get("place")), Query: strings.TrimSpace(q.Get("q")),
 		PTitle: q.Get("title"), Subtitle: q.Get("subtitle"), Pad: q.Get("pad"),

@@ -334,7 +334,7 @@ func TestSignsForm(t *testing.T) {
 		w := ts.do(req{target: "/signs?lang=" + c.lang})
 		wantStatus(t, w, http.StatusOK)
 		html := w.Body.String()
-		for _, want := range []string{`<html lang="` + c.lang + `">`, c.title, c.shop, c.size, `href="/static/signs.css"`, "OpenStreetMap"} {
+		for _, want := range []string{`<html lang="` + c.lang + `">`, c.title, c.shop, c.size, `href="/static/signs.css?v=`, "OpenStreetMap"} {
 			if !strings.Contains(html, want) {
 				t.Errorf("%s form lacks %q", c.lang, want)
 			}
