@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"codeberg.org/openmap/openmap/geo"
+	"codeberg.org/openmap/openmap/signs"
 )
 
 type schedule struct{ h *geo.Hours }
@@ -122,4 +123,14 @@ func (s *schedule) week(lang string, from time.Time, hc hoursCtx) []dayHours {
 		out = append(out, dayHours{Day: weekdayNames[ln][wd], Date: start.Format("2006-01-02"), Text: text})
 	}
 	return out
+}
+
+// posterWeek is the week table of a shop poster from the day of from, as
+// signs prints it; false if raw cannot be read even leniently.
+func posterWeek(raw string, from time.Time, hc hoursCtx, l signs.Lang) ([]signs.DayLine, bool) {
+	h, _, err := geo.ParseHoursLenient(raw)
+	if err != nil {
+		return nil, false
+	}
+	return signs.WeekOf(h, from, gctx(hc), l), true
 }

@@ -28,6 +28,7 @@ var (
 	pID    = param{"id", "path", "integer", "OSM id", true}
 	pRID   = param{"rid", "path", "integer", "report id", true}
 	pLang  = param{"lang", "query", "string", "fr or en (else Accept-Language)", false}
+	pSize  = param{"size", "query", "string", "paper size: A5, A4 (default), A3 or Letter", false}
 	pKey   = param{"X-Openmap-Contributor", "header", "string", "anonymous contributor key, 22-64 characters [A-Za-z0-9_-]", false}
 	common = []int{400, 429, 500}
 )
@@ -62,6 +63,21 @@ func operations() []operation {
 		{method: "POST", path: "/api/v1/moderation/places/{type}/{id}/lock", summary: "Lock a place: no more reports", params: []param{pType, pID}, auth: true, responses: []int{200, 401, 403, 404}},
 		{method: "POST", path: "/api/v1/moderation/places/{type}/{id}/unlock", summary: "Unlock a place", params: []param{pType, pID}, auth: true, responses: []int{200, 401, 403, 404}},
 		{method: "POST", path: "/place/{type}/{id}/report", summary: "The report form of the place page (303 back to the page)", params: []param{pType, pID}, body: "form", responses: []int{303, 404, 413}},
+		{method: "GET", path: "/signs", summary: "The posters form (HTML, no JavaScript): choose, preview, download",
+			params: []param{{"kind", "query", "string", "shop, neighbour or area", false}, {"place", "query", "string", "node/123 (shop)", false},
+				{"q", "query", "string", "search a place by name (shop)", false}, pSize, pLang}, responses: []int{200, 303, 400, 404, 429}},
+		{method: "GET", path: "/signs/shop/{type}/{file}", summary: "Shop poster of a place with its current status (application/pdf)",
+			params: []param{pType, {"file", "path", "string", "{id}.pdf", true}, pSize, pLang}, responses: []int{200, 400, 404, 429, 500}},
+		{method: "GET", path: "/signs/neighbour.pdf", summary: "Neighbour poster with a pad (application/pdf); new_pad=1 without pad_seed redirects (303) to the poster of a new pad",
+			params: []param{{"title", "query", "string", "headline", true}, {"subtitle", "query", "string", "message", false},
+				{"pad", "query", "string", "pad URL, http(s)", false}, {"new_pad", "query", "string", "1: a new pad on a listed host", false},
+				{"pad_seed", "query", "string", "with new_pad=1: derive the pad from this text", false}, {"pad_host", "query", "string", "name of a listed host", false},
+				pSize, pLang}, responses: []int{200, 303, 400, 429, 500}},
+		{method: "GET", path: "/signs/area.pdf", summary: "Neighbourhood sheet of the places near a point (application/pdf)",
+			params: []param{{"lat", "query", "number", "degrees", true}, {"lon", "query", "number", "degrees", true},
+				{"radius", "query", "number", "metres, 1-5000 (default 500)", false}, {"title", "query", "string", "headline", false},
+				{"where", "query", "string", "the centre in words", false}, {"pad", "query", "string", "optional pad URL, http(s)", false}, pSize, pLang},
+			responses: []int{200, 400, 429, 500}},
 	}
 }
 

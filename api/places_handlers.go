@@ -409,7 +409,7 @@ func (s *Server) PlaceDoc(ctx context.Context, id geo.PlaceID, ln string, withHi
 	now := s.now()
 	// The window's reports decide the status; the history shows the
 	// newest ones, older included.
-	reps, err := s.st.PlaceReports(ctx, id, now.Add(-s.cfg.Rules.Window-s.cfg.Rules.Skew))
+	cs, _, err := placeStatus(ctx, s.st, s.cfg.Rules, s.cats, p, now)
 	if err != nil {
 		return PlaceDoc{}, err
 	}
@@ -422,7 +422,6 @@ func (s *Server) PlaceDoc(ctx context.Context, id geo.PlaceID, ln string, withHi
 		return PlaceDoc{}, err
 	}
 	hc := s.zones.at(p.Location[0], p.Location[1])
-	cs := s.cfg.Rules.Compute(now, rulesInput(reps), s.evidence(p.State == geo.Gone, p.Tags))
 	doc := PlaceDoc{
 		ID: id.String(), Type: string(id.Type), OSMID: id.ID, Version: p.Version, Name: p.Name,
 		Category:    IDLabel{ID: p.Category},

@@ -32,6 +32,12 @@ func (s *Server) routes(e *echo.Echo) {
 	mod.POST("/places/:type/:id/lock", s.lockPlace)
 	mod.POST("/places/:type/:id/unlock", s.unlockPlace)
 
+	// Posters as PDF, and the form that makes them (no JavaScript needed).
+	e.GET("/signs", s.signsForm, s.limitReads)
+	e.GET("/signs/shop/:type/:file", s.shopPDF, s.limitReads)
+	e.GET("/signs/neighbour.pdf", s.neighbourPDF, s.limitReads)
+	e.GET("/signs/area.pdf", s.areaPDF, s.limitReads)
+
 	// The report form of the place page, for browsers without JavaScript.
 	e.POST("/place/:type/:id/report", s.postReportForm, s.limitReports)
 }

@@ -31,6 +31,7 @@ type Store interface {
 	AddReport(ctx context.Context, r store.NewReport) (int64, error)
 	AddReportInputs(ctx context.Context, r store.NewReport, since time.Time) (int64, []store.Report, error)
 	PlaceReports(ctx context.Context, id geo.PlaceID, since time.Time) ([]store.Report, error)
+	PlacesNear(ctx context.Context, p orb.Point, radius float64, limit int) ([]geo.Place, error)
 	LatestReports(ctx context.Context, id geo.PlaceID, n int) ([]store.Report, error)
 	RecentReports(ctx context.Context, since time.Time) (map[geo.PlaceID][]store.Report, error)
 	Revision(ctx context.Context) (int64, error)
@@ -85,6 +86,12 @@ type Config struct {
 	// CacheEntries is the number of /places answers kept (0: default 512,
 	// negative: no cache).
 	CacheEntries int
+	// PadHostsFile is a JSON list of Etherpad hosts for new pads on
+	// neighbour posters (the format of signs/pads.json); PadHost is one
+	// Etherpad base URL instead ("https://pad.example.org/p/"). With
+	// neither, the CHATONS list shipped with openmap is used.
+	PadHostsFile string
+	PadHost      string
 	// DefaultView is where the map opens.
 	DefaultView View
 	Version     string
@@ -171,6 +178,9 @@ func (c Config) Validate() error {
 	if _, err := tileOrigin(c.TilesURL); err != nil {
 		return err
 	}
+	if _, err := c.padHosts(); err != nil {
+		return err
+	}
 	if c.MaxFeatures < 10 || c.ClusterAbove > c.MaxFeatures {
 		return fmt.Errorf("api: want 10 <= cluster-above (%d) <= max-features (%d)", c.ClusterAbove, c.MaxFeatures)
 	}
@@ -210,6 +220,8 @@ type Server struct {
 	metrics *metrics
 	zones   *zones
 	csp     string
+	posters *Posters
+	signs   *signsPage
 }
 
 // New builds the server and its echo instance. It reads (creating it the
@@ -250,6 +262,12 @@ func New(ctx context.Context, d Deps) (*echo.Echo, *Server, error) {
 	}
 	if cfg.NoZoneTable {
 		s.zones.list = nil
+	}
+	if s.posters, err = NewPosters(d.Store, d.Categories, cfg, now); err != nil {
+		return nil, nil, err
+	}
+	if s.signs, err = newSignsPage(); err != nil {
+		return nil, nil, err
 	}
 	e := echo.New()
 	e.HideBanner = true

@@ -48,7 +48,7 @@ func rulesInput(reps []store.Report) []geo.Report {
 }
 
 func (s *Server) evidence(gone bool, tags map[string]string) geo.OSMEvidence {
-	return geo.OSMEvidence{Gone: gone, Tags: tags, Keys: s.cats.Keys, LifecyclePrefixes: s.cats.LifecyclePrefixes}
+	return evidenceOf(s.cats, gone, tags)
 }
 
 // effectiveHours is the opening_hours value that says whether the place is

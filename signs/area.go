@@ -1,6 +1,7 @@
 package signs
 
 import (
+	"codeberg.org/openmap/openmap/geo"
 	"fmt"
 	"math"
 	"sort"
@@ -39,6 +40,9 @@ type AreaGroup struct {
 
 // AreaPlace is one line of the sheet.
 type AreaPlace struct {
+	// ID is the place's OSM id, not printed: callers that know more than
+	// OSM (residents' reports) find the place by it to set Status.
+	ID geo.PlaceID
 	// Name is the place's name (or its kind when it has none).
 	Name string
 	// Address is one line; optional.

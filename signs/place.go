@@ -110,6 +110,7 @@ func AreaOf(title string, center orb.Point, radius float64, places []geo.Place, 
 	byCat := map[string][]AreaPlace{}
 	for _, p := range places {
 		ap := AreaPlace{
+			ID:        p.ID,
 			Name:      p.Name,
 			Address:   p.Address.String(),
 			Distance:  geo.DistanceMeters(center, p.Location),

@@ -18,10 +18,10 @@ import (
 	"strings"
 )
 
-//go:embed app.js app.css page.css i18n templates vendor
+//go:embed app.js app.css page.css signs.css i18n templates vendor
 var files embed.FS
 
-// FS returns the embedded files: app.js, app.css, page.css, i18n/*.json,
+// FS returns the embedded files: app.js, app.css, page.css, signs.css, i18n/*.json,
 // templates/*.html and vendor/leaflet/*.
 func FS() fs.FS { return files }
 

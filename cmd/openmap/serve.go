@@ -25,6 +25,7 @@ type serveConfig struct {
 	readRate, reportRate, keyRate            float64
 	cacheEntries                             int
 	logFormat                                string
+	padHostsFile, padHost                    string
 }
 
 func runServe(ctx context.Context, args []string, getenv env, s streams) error {
@@ -45,6 +46,8 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	fs.Float64Var(&c.keyRate, "contributor-rate", 60, "reports per hour allowed per contributor key (negative: no limit)")
 	fs.IntVar(&c.cacheEntries, "cache", 512, "rendered /places answers kept in memory (negative: none)")
 	fs.StringVar(&c.logFormat, "log", "text", "log format: text or json")
+	fs.StringVar(&c.padHostsFile, "pad-hosts", "", "JSON list of Etherpad hosts for new pads on neighbour posters, as signs/pads.json (default: the CHATONS list shipped)")
+	fs.StringVar(&c.padHost, "pad-host", "", "one Etherpad base URL for new pads instead of a list, such as https://pad.example.org/p/")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return err
 	}
@@ -69,6 +72,7 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 		BaseURL: c.baseURL, TilesURL: c.tilesURL, Zone: zone, Country: c.country, NoZoneTable: c.noZoneTable,
 		Rules: rules, TrustProxy: c.trustProxy, CacheEntries: c.cacheEntries, Version: version,
 		ReadsPerSecond: c.readRate, ReportsPerMinute: c.reportRate, ContributorsPerHour: c.keyRate,
+		PadHostsFile: c.padHostsFile, PadHost: c.padHost,
 	}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"codeberg.org/openmap/openmap/api"
 	"codeberg.org/openmap/openmap/geo"
 	"codeberg.org/openmap/openmap/internal/store"
 	"codeberg.org/openmap/openmap/signs"
@@ -191,7 +192,7 @@ func runSignNeighbour(_ context.Context, args []string, getenv env, s streams) e
 
 // storeFlags are the flags of the posters read from the database.
 type storeFlags struct {
-	db, baseURL, categories *string
+	db, baseURL, categories, tz, country *string
 }
 
 func addStoreFlags(fs *flag.FlagSet) storeFlags {
@@ -199,12 +200,21 @@ func addStoreFlags(fs *flag.FlagSet) storeFlags {
 		db:         fs.String("db", "openmap.db", "SpatiaLite database file"),
 		baseURL:    fs.String("base-url", "", "public URL of this instance, the QR codes' target (required)"),
 		categories: fs.String("categories", "", "JSON category table replacing the embedded one"),
+		tz:         fs.String("tz", "Europe/Paris", "time zone of places outside the built-in zone table (IANA name), as for serve"),
+		country:    fs.String("country", "FR", "country for public holidays of places outside the built-in zone table, as for serve"),
 	}
 }
 
-func (f storeFlags) open(ctx context.Context, cmd string) (*store.Store, *geo.Categories, error) {
+// open opens the database and the posters over it: the same status
+// computation as the server's (api.Posters), so a poster printed here says
+// what the place page says.
+func (f storeFlags) open(ctx context.Context, cmd string) (*store.Store, *api.Posters, error) {
 	if *f.baseURL == "" {
 		return nil, nil, fmt.Errorf("%w: %s: --base-url (or OPENMAP_BASE_URL) is required: the QR code points to it", errUsage, cmd)
+	}
+	zone, err := time.LoadLocation(*f.tz)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: --tz %q: %v", errUsage, cmd, *f.tz, err)
 	}
 	if _, err := os.Stat(*f.db); err != nil {
 		return nil, nil, fmt.Errorf("%s: database %s: %w", cmd, *f.db, err)
@@ -213,11 +223,20 @@ func (f storeFlags) open(ctx context.Context, cmd string) (*store.Store, *geo.Ca
 	if err != nil {
 		return nil, nil, err
 	}
+	cfg := api.Config{BaseURL: *f.baseURL, Zone: zone, Country: *f.country}
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %v", errUsage, cmd, err)
+	}
 	st, err := store.Open(ctx, *f.db)
 	if err != nil {
 		return nil, nil, err
 	}
-	return st, cats, nil
+	posters, err := api.NewPosters(st, cats, cfg, nil)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, posters, nil
 }
 
 func runSignShop(ctx context.Context, args []string, getenv env, s streams) error {
@@ -256,19 +275,18 @@ func runSignShop(ctx context.Context, args []string, getenv env, s streams) erro
 	if *pf.out == "" {
 		*pf.out = "shop-" + string(id.Type) + "-" + strconv.FormatInt(id.ID, 10) + ".pdf"
 	}
-	st, cats, err := sf.open(ctx, "sign shop")
+	st, posters, err := sf.open(ctx, "sign shop")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	p, err := st.Place(ctx, id)
+	doc, err := posters.Shop(ctx, id, opts)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("%w: sign shop: no place %v in %s", errUsage, id, *sf.db)
 	}
 	if err != nil {
 		return err
 	}
-	doc := signs.ShopOf(p, cats, opts, signs.PlaceURL(*sf.baseURL, id))
 	return pf.write(doc, opts, s)
 }
 
@@ -277,7 +295,7 @@ func runSignArea(ctx context.Context, args []string, getenv env, s streams) erro
 	lat := fs.String("lat", "", "latitude of the centre, in degrees (required)")
 	lon := fs.String("lon", "", "longitude of the centre, in degrees (required)")
 	radius := fs.Float64("radius", 500, "radius in metres")
-	limit := fs.Int("limit", 400, "most places printed, nearest first")
+	limit := fs.Int("limit", api.MaxAreaPlaces, "most places printed, nearest first (at most 400)")
 	title := fs.String("title", "", `headline (default "Ouvert près d'ici" / "Open near here")`)
 	where := fs.String("where", "", "the centre in words, such as an address (default: the coordinates)")
 	sf := addStoreFlags(fs)
@@ -308,24 +326,15 @@ func runSignArea(ctx context.Context, args []string, getenv env, s streams) erro
 	if err != nil {
 		return err
 	}
-	st, cats, err := sf.open(ctx, "sign area")
+	st, posters, err := sf.open(ctx, "sign area")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	center := orb.Point{lo, la}
-	places, err := st.PlacesNear(ctx, center, *radius, *limit)
+	doc, err := posters.Area(ctx, *title, *where, orb.Point{lo, la}, *radius, *limit, link, opts)
 	if err != nil {
 		return err
 	}
-	if *title == "" {
-		*title = "Ouvert près d'ici"
-		if opts.Lang == signs.English {
-			*title = "Open near here"
-		}
-	}
-	doc := signs.AreaOf(*title, center, *radius, places, cats, opts, signs.MapURL(*sf.baseURL, center), link)
-	doc.Where = *where
 	if err := pf.write(doc, opts, s); err != nil {
 		return err
 	}

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"codeberg.org/openmap/openmap/geo"
+	"codeberg.org/openmap/openmap/internal/store"
 	"codeberg.org/openmap/openmap/signs"
 )
 
@@ -131,6 +135,62 @@ func TestSignShopAndArea(t *testing.T) {
 	for _, want := range []string{"Ouvert près d'ici", "Lieux à moins de 500 m de 43.73960, 7.42710", "Pharmacie", "Page 1 / ", "© OpenStreetMap contributors"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("area sheet lacks %q: %s", want, text)
+		}
+	}
+}
+
+// openmap sign shop prints the status the residents' reports make, as the
+// server does (api.Posters): two agreeing reports confirm "closed".
+func TestSignShopShowsReports(t *testing.T) {
+	db := monacoDB(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	id := geo.PlaceID{Type: geo.Node, ID: 268113123} // the Spar, open by OSM's hours
+	for i, who := range []string{"contributor-one", "contributor-two"} {
+		r := store.NewReport{Place: id, Status: geo.StatusClosed, Takeaway: &yes, Remark: "Fermé pour inventaire",
+			At: time.Now().Add(time.Duration(i-2) * time.Hour), Contributor: []byte(who)}
+		if _, err := st.AddReport(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "shop.pdf")
+	env := map[string]string{"OPENMAP_DB": db, "OPENMAP_BASE_URL": "https://openmap.example.org"}
+	if _, _, err := runCmd(t, env, "sign", "shop", "node/268113123", "-o", out, "--lang", "fr"); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfToText(t, out)
+	for _, want := range []string{"FERMÉ TEMPORAIREMENT", "Spar", "À emporter oui", "Fermé pour inventaire", "openmap.example.org/place/node/268113123"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("shop poster lacks %q: %s", want, text)
+		}
+	}
+	if _, _, err := runCmd(t, env, "sign", "shop", "node/268113123", "-o", out, "--tz", "Mars/Olympus"); !errors.Is(err, errUsage) {
+		t.Errorf("unknown --tz: %v, want a usage error", err)
+	}
+}
+
+// serve refuses a bad pad host configuration before it listens, whether
+// from the flags or from OPENMAP_PAD_HOST(S).
+func TestServePadHostConfig(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "any.db")
+	if err := os.WriteFile(db, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, env := range map[string]map[string]string{
+		"not http":     {"OPENMAP_PAD_HOST": "ftp://pad.example.org/p/"},
+		"missing list": {"OPENMAP_PAD_HOSTS": filepath.Join(t.TempDir(), "none.json")},
+		"both":         {"OPENMAP_PAD_HOST": "https://pad.example.org/p/", "OPENMAP_PAD_HOSTS": db},
+	} {
+		env["OPENMAP_ADDR"] = "127.0.0.1:0"
+		if _, _, err := runCmd(t, env, "serve", "--db", db); !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "pad") {
+			t.Errorf("%s: %v, want a usage error about the pad host", name, err)
 		}
 	}
 }
