@@ -127,7 +127,7 @@ func (s *Server) mapperPost(c echo.Context) (osmsync.Session, error) {
 
 type mapperMessage struct {
 	pageBase
-	Heading, Text string
+	Heading, Text  string
 	Link, LinkText string
 	Refresh        string
 }

@@ -62,6 +62,17 @@ func operations() []operation {
 		{method: "POST", path: "/api/v1/moderation/places/{type}/{id}/lock", summary: "Lock a place: no more reports", params: []param{pType, pID}, auth: true, responses: []int{200, 401, 403, 404}},
 		{method: "POST", path: "/api/v1/moderation/places/{type}/{id}/unlock", summary: "Unlock a place", params: []param{pType, pID}, auth: true, responses: []int{200, 401, 403, 404}},
 		{method: "POST", path: "/place/{type}/{id}/report", summary: "The report form of the place page (303 back to the page)", params: []param{pType, pID}, body: "form", responses: []int{303, 404, 413}},
+		// The mapper pages (HTML; every POST is a form with the session's csrf field).
+		{method: "GET", path: "/mapper", summary: "Mapper review queue (HTML; setup text when no OAuth client is configured, 303 to the login without a session)",
+			params: []param{{"bbox", "query", "string", "minlon,minlat,maxlon,maxlat", false}, {"category", "query", "string", "category id", false},
+				{"removal", "query", "string", "1: the crisis keys to remove", false}, pLang}, responses: []int{200, 303}},
+		{method: "GET", path: "/mapper/login", summary: "Start the OSM OAuth 2 login (PKCE): 302 to OSM", responses: []int{302, 303}},
+		{method: "GET", path: "/mapper/callback", summary: "OSM OAuth 2 callback: opens the mapper session", responses: []int{200, 400}},
+		{method: "POST", path: "/mapper/logout", summary: "End the mapper session", body: "form", responses: []int{303, 403}},
+		{method: "POST", path: "/mapper/approve", summary: "Approve (and edit) a proposal: place, tag:<key>, add_key, add_value", body: "form", responses: []int{303, 400, 403}},
+		{method: "POST", path: "/mapper/reject", summary: "Reject a proposal: place, reason", body: "form", responses: []int{303, 400, 403}},
+		{method: "POST", path: "/mapper/upload", summary: "Upload the mapper's approved edits to OSM under their account", body: "form", responses: []int{303, 403}},
+		{method: "GET", path: "/mapper/export.osc", summary: "The mapper's approved edits as an osmChange file for JOSM", responses: []int{200, 303}},
 	}
 }
 
