@@ -48,7 +48,7 @@ type EditStore interface {
 	Approve(ctx context.Context, e geo.OSMEdit, profile string, basis any) (int64, error)
 	Reject(ctx context.Context, e geo.OSMEdit, profile, reason, confirmedAt string) (int64, error)
 	List(ctx context.Context, states ...geo.EditState) ([]geo.OSMEdit, error)
-	Settled(ctx context.Context) (map[geo.PlaceID]time.Time, error)
+	Settled(ctx context.Context, removal bool) (map[geo.PlaceID]time.Time, error)
 }
 
 // editStoreOf finds the edit queue of a store that has one.
@@ -104,7 +104,7 @@ func (f ReviewFilter) keep(p geo.Place) bool {
 	return f.Category == "" || p.Category == f.Category
 }
 
-func (s *Server) reviewOptions(ctx context.Context, es EditStore) (osmsync.ReviewOptions, error) {
+func (s *Server) reviewOptions(ctx context.Context, es EditStore, removal bool) (osmsync.ReviewOptions, error) {
 	ro := osmsync.ReviewOptions{Server: s.cfg.Mapper.OSM, InProgress: map[geo.PlaceID]bool{}}
 	live, err := es.List(ctx, geo.EditApproved, geo.EditUploading, geo.EditNoting)
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *Server) reviewOptions(ctx context.Context, es EditStore) (osmsync.Revie
 	for _, e := range live {
 		ro.InProgress[e.Place] = true
 	}
-	if ro.Rejected, err = es.Settled(ctx); err != nil {
+	if ro.Rejected, err = es.Settled(ctx, removal); err != nil {
 		return ro, err
 	}
 	return ro, nil
@@ -129,7 +129,7 @@ func (s *Server) ReviewQueue(ctx context.Context, f ReviewFilter) ([]osmsync.Rev
 	if es == nil {
 		return nil, ErrNoEditStore
 	}
-	ro, err := s.reviewOptions(ctx, es)
+	ro, err := s.reviewOptions(ctx, es, f.Removal)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +142,9 @@ func (s *Server) ReviewQueue(ctx context.Context, f ReviewFilter) ([]osmsync.Rev
 		err := s.st.EachPlace(ctx, func(p geo.Place) error {
 			if !f.keep(p) {
 				return nil
+			}
+			if _, ok := ro.Rejected[p.ID]; ok {
+				return nil // a mapper chose to keep them
 			}
 			for k := range p.Tags {
 				if strings.HasSuffix(k, suffix) {

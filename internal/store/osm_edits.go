@@ -317,10 +317,13 @@ SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, 'rejected', ?, ?, ? FROM places WHERE osm_typ
 // Settled returns, for every place a mapper already answered (a proposal
 // rejected, or a note opened), when: the confirmation the rejected proposal
 // was made from, or the time the note was approved. The review queue offers
-// such a place again only for a newer confirmation.
-func (q OSMEdits) Settled(ctx context.Context) (map[geo.PlaceID]time.Time, error) {
+// such a place again only for a newer confirmation. With removal, only the
+// answers to removals of crisis keys (profile "removal:…") count, else only
+// the others.
+func (q OSMEdits) Settled(ctx context.Context, removal bool) (map[geo.PlaceID]time.Time, error) {
 	rows, err := q.s.db.QueryContext(ctx, `SELECT p.osm_type, p.osm_id, max(CASE WHEN e.state = 'rejected' THEN coalesce(e.confirmed_at, e.created_at) ELSE e.created_at END)
-FROM osm_edits e JOIN places p ON p.id = e.place_id WHERE e.state IN ('rejected', 'noted') GROUP BY e.place_id`)
+FROM osm_edits e JOIN places p ON p.id = e.place_id
+WHERE e.state IN ('rejected', 'noted') AND (e.profile LIKE 'removal:%') = ? GROUP BY e.place_id`, removal)
 	if err != nil {
 		return nil, fmt.Errorf("store: settled places: %w", err)
 	}
