@@ -28,6 +28,7 @@ type reviewFlags struct {
 	windowDays, quorum int
 	profile, suffix    string
 	osmURL             string
+	tz                 string
 }
 
 func addReviewFlags(fs *flag.FlagSet, r *reviewFlags) {
@@ -35,6 +36,7 @@ func addReviewFlags(fs *flag.FlagSet, r *reviewFlags) {
 	fs.IntVar(&r.quorum, "quorum", 2, "independent contributors who must agree for a status to be confirmed")
 	fs.StringVar(&r.profile, "tag-profile", "survey", "tag profile written to OSM: survey, or crisis (with --crisis-suffix)")
 	fs.StringVar(&r.suffix, "crisis-suffix", "", "key suffix of the crisis profile, e.g. covid19 (opening_hours:covid19)")
+	fs.StringVar(&r.tz, "tz", "Europe/Paris", "time zone of the instance: check_date is the date there (IANA name)")
 	fs.StringVar(&r.osmURL, "osm-url", "", "OSM base URL (default the production API and site; e.g. https://master.apis.dev.openstreetmap.org)")
 }
 
@@ -73,7 +75,11 @@ func reviewServer(ctx context.Context, st *store.Store, r reviewFlags) (*api.Ser
 	if err != nil {
 		return nil, err
 	}
-	cfg := api.Config{Rules: r.rules(), Version: version, Mapper: api.MapperConfig{OSM: r.server(), Profile: prof}}
+	zone, err := time.LoadLocation(r.tz)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --tz %q: %v", errUsage, r.tz, err)
+	}
+	cfg := api.Config{Rules: r.rules(), Zone: zone, Version: version, Mapper: api.MapperConfig{OSM: r.server(), Profile: prof}}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -284,7 +290,7 @@ func runSyncDecide(ctx context.Context, op string, args []string, getenv env, s 
 			failed = append(failed, id.String())
 			continue
 		}
-		fmt.Fprintf(s.stdout, "%s: %sd (edit %d)\n", id, op, eid)
+		fmt.Fprintf(s.stdout, "%s: %s (edit %d)\n", id, map[string]string{"approve": "approved", "reject": "rejected"}[op], eid)
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("sync %s: %d of %d place(s) failed: %s", op, len(failed), len(ids), strings.Join(failed, " "))

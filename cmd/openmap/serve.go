@@ -19,7 +19,7 @@ import (
 // serveConfig is the configuration of openmap serve, validated before
 // anything starts.
 type serveConfig struct {
-	db, addr, baseURL, tz, country, tilesURL  string
+	db, addr, baseURL, country, tilesURL      string
 	review                                    reviewFlags
 	osmClientID, osmClientSecret, osmRedirect string
 	hashtags, changesetLocale, commentLang    string
@@ -35,7 +35,6 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	fs.StringVar(&c.db, "db", "openmap.db", "SpatiaLite database file (made by openmap import)")
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
 	fs.StringVar(&c.baseURL, "base-url", "http://localhost:8080", "public URL of this instance, for links and posters")
-	fs.StringVar(&c.tz, "tz", "Europe/Paris", "time zone of places outside the built-in zone table (IANA name)")
 	fs.StringVar(&c.country, "country", "FR", "country for public holidays of places outside the built-in zone table")
 	fs.BoolVar(&c.noZoneTable, "no-zone-table", false, "use --tz and --country for every place")
 	fs.StringVar(&c.tilesURL, "tiles-url", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "base map tile URL template (allowed by the CSP)")
@@ -55,9 +54,9 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return err
 	}
-	zone, err := time.LoadLocation(c.tz)
+	zone, err := time.LoadLocation(c.review.tz)
 	if err != nil {
-		return fmt.Errorf("%w: --tz %q: %v", errUsage, c.tz, err)
+		return fmt.Errorf("%w: --tz %q: %v", errUsage, c.review.tz, err)
 	}
 	var h slog.Handler = slog.NewTextHandler(s.stderr, nil)
 	if c.logFormat == "json" {
@@ -119,7 +118,7 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", c.addr, err)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "db", c.db, "base_url", c.baseURL, "tz", c.tz, "country", c.country, "mapper_login", c.osmClientID != "", "osm", cfg.Mapper.OSM.API)
+	log.Info("serving", "addr", ln.Addr().String(), "db", c.db, "base_url", c.baseURL, "tz", c.review.tz, "country", c.country, "mapper_login", c.osmClientID != "", "osm", cfg.Mapper.OSM.API)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
