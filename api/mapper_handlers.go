@@ -457,7 +457,8 @@ func (s *Server) mapperApprove(c echo.Context) error {
 	if k := strings.TrimSpace(form.Get("add_key")); k != "" {
 		set[k] = form.Get("add_value")
 	}
-	if _, err := s.Approve(c.Request().Context(), id, sess.UserID, set, removal); err != nil {
+	o := ApproveOptions{Set: set, Removal: removal, Lifecycle: c.FormValue("gone") == "lifecycle"}
+	if _, err := s.Approve(c.Request().Context(), id, sess.UserID, o); err != nil {
 		if errors.Is(err, geo.ErrBadDiff) {
 			return s.back(c, url.Values{"error": {"bad_edit"}})
 		}

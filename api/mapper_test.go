@@ -381,13 +381,13 @@ func TestMapperCrisisProfile(t *testing.T) {
 		t.Errorf("crisis diff of %s: %s", spar, got)
 	}
 	// approve, one with an edit by the mapper
-	if _, err := m.s.Approve(ctx, mustID(t, starsBars), 1, map[string]string{"description:covid19": "Vente à emporter au guichet"}, false); err != nil {
+	if _, err := m.s.Approve(ctx, mustID(t, starsBars), 1, ApproveOptions{Set: map[string]string{"description:covid19": "Vente à emporter au guichet"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.s.Approve(ctx, mustID(t, spar), 1, nil, false); err != nil {
+	if _, err := m.s.Approve(ctx, mustID(t, spar), 1, ApproveOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.s.Approve(ctx, mustID(t, spar), 1, nil, false); err == nil {
+	if _, err := m.s.Approve(ctx, mustID(t, spar), 1, ApproveOptions{}); err == nil {
 		t.Error("approved twice")
 	}
 	up, err := m.s.Uploader(1, &oauth2.Token{AccessToken: m.f.Token(), TokenType: "Bearer"})
@@ -414,7 +414,7 @@ func TestMapperCrisisProfile(t *testing.T) {
 	if got := diffText(rq[starsBars].Proposal.Diff); got != "description:covid19=Vente à emporter au guichet→ opening_hours:covid19=Mo-Fr 12:00-14:00→ takeaway:covid19=yes→" || len(rq) != 2 {
 		t.Fatalf("removal queue %v: %s", rq, got)
 	}
-	if _, err := m.s.Approve(ctx, mustID(t, starsBars), 1, nil, true); err != nil {
+	if _, err := m.s.Approve(ctx, mustID(t, starsBars), 1, ApproveOptions{Removal: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := m.s.Reject(ctx, mustID(t, spar), 1, "keep for now", true); err != nil {
@@ -450,4 +450,42 @@ func mustBound(t *testing.T, s *Server, v string) *orb.Bound {
 		t.Fatal(err)
 	}
 	return &b
+}
+
+// TestMapperGoneForGood: a place confirmed gone is proposed as a note; the
+// mapper may choose a lifecycle change instead. The note is opened on the
+// fake, the lifecycle change uploaded.
+func TestMapperGoneForGood(t *testing.T) {
+	m := newMapperTest(t, geo.SurveyProfile(), starsBars, totalFuel)
+	for _, key := range []string{keyA, keyB} {
+		wantStatus(t, m.report(starsBars, key, `{"status":"gone"}`), http.StatusCreated)
+		wantStatus(t, m.report(totalFuel, key, `{"status":"gone"}`), http.StatusCreated)
+	}
+	q := m.queue(t, ReviewFilter{})
+	if n := q[totalFuel].Proposal.Note; n == nil || len(q[totalFuel].Proposal.Diff) != 0 || !strings.Contains(n.Text, "gone for good") {
+		t.Fatalf("proposal for a gone place: %+v", q[totalFuel].Proposal)
+	}
+	m.login(t)
+	page := m.page(t, "/mapper?lang=en").Body.String()
+	if !strings.Contains(page, `name="gone" value="lifecycle"`) {
+		t.Error("no lifecycle choice on the page")
+	}
+	for _, c := range []struct{ id, gone string }{{starsBars, "note"}, {totalFuel, "lifecycle"}} {
+		w := m.post("/mapper/approve", url.Values{"csrf": {m.csrf}, "place": {c.id}, "gone": {c.gone}}, true)
+		if w.Code != http.StatusSeeOther || !strings.Contains(w.Header().Get("Location"), "done=approved") {
+			t.Fatalf("approve %s: %d %s", c.id, w.Code, w.Header().Get("Location"))
+		}
+	}
+	wantStatus(t, m.post("/mapper/upload", url.Values{"csrf": {m.csrf}}, true), http.StatusSeeOther)
+	if notes := m.f.Notes(); len(notes) != 1 || !strings.Contains(notes[0].Text, "Stars") {
+		t.Errorf("notes %+v", notes)
+	}
+	o, _ := m.f.Element("node", mustID(t, totalFuel).ID)
+	tags := osmTags(o)
+	if tags["disused:amenity"] != "fuel" || tags["amenity"] != "" || tags["check_date"] != "2026-12-01" {
+		t.Errorf("lifecycle change: %v", tags)
+	}
+	if q := m.queue(t, ReviewFilter{}); len(q) != 0 {
+		t.Errorf("queue after note and lifecycle: %v", q)
+	}
 }

@@ -202,6 +202,13 @@ func (s *Server) candidates(ctx context.Context, f ReviewFilter, only string) ([
 		if cs.Confidence != geo.Confirmed {
 			continue
 		}
+		if cs.Status == geo.StatusGone {
+			// Gone for good, and OSM already retagged it (disused:shop…):
+			// nothing left to propose.
+			if osm := s.cfg.Rules.Compute(now, nil, s.evidence(p.State == geo.Gone, p.Tags)); osm.Reason == "osm_lifecycle" || osm.Reason == "osm_gone" {
+				continue
+			}
+		}
 		c := osmsync.Candidate{Place: p, LastConfirmed: cs.LastConfirmed,
 			Summary: geo.StatusSummary{Status: string(cs.Status), Delivery: cs.Delivery, Takeaway: cs.Takeaway}}
 		if cs.Basis != nil {
@@ -249,20 +256,38 @@ func confirmedText(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// Approve records a mapper's approval of the proposal for place id (in the
-// removal queue with removal), edited by set: each key set to its value in
-// the element's tags after the proposal ("" removes the key). It returns
-// the edit's id; ErrNotInQueue when the queue does not list the place, and
-// geo.ErrBadDiff when the edit makes a bad diff.
-func (s *Server) Approve(ctx context.Context, id geo.PlaceID, mapper int64, set map[string]string, removal bool) (int64, error) {
+// ApproveOptions are the mapper's choices on one proposal.
+type ApproveOptions struct {
+	// Set edits the proposal: each key set to its value in the element's
+	// tags after the proposal ("" removes the key).
+	Set map[string]string
+	// Removal approves from the removal queue of the crisis keys.
+	Removal bool
+	// Lifecycle turns the note proposed for a place gone for good into a
+	// lifecycle change (shop=* → disused:shop=*): only on the mapper's
+	// explicit choice.
+	Lifecycle bool
+}
+
+// Approve records a mapper's approval of the proposal for place id. It
+// returns the edit's id; ErrNotInQueue when the queue does not list the
+// place, and geo.ErrBadDiff when the edit makes a bad diff.
+func (s *Server) Approve(ctx context.Context, id geo.PlaceID, mapper int64, o ApproveOptions) (int64, error) {
 	if s.edits == nil {
 		return 0, ErrNoEditStore
 	}
-	it, err := s.reviewItem(ctx, id, removal)
+	it, err := s.reviewItem(ctx, id, o.Removal)
 	if err != nil {
 		return 0, err
 	}
 	prop := it.Proposal
+	if o.Lifecycle && prop.Note != nil {
+		if prop, err = s.cfg.Mapper.Profile.ProposeFor(it.Place, it.Summary, s.now().In(s.cfg.Zone),
+			geo.ProposeOptions{Gone: geo.GoneLifecycle, NormalizeHours: normalizeHours}); err != nil {
+			return 0, err
+		}
+	}
+	set := o.Set
 	edited := false
 	if len(set) > 0 && prop.Note == nil {
 		after, _ := prop.Diff.Apply(it.Place.Tags)
@@ -286,7 +311,7 @@ func (s *Server) Approve(ctx context.Context, id geo.PlaceID, mapper int64, set 
 	}
 	e := geo.NewOSMEdit(it.Place, prop, mapper)
 	basis := reviewBasis{Summary: it.Summary, Reports: it.Reports, LastConfirmed: confirmedText(it.LastConfirmed), Edited: edited}
-	return s.edits.Approve(ctx, e, s.profileName(removal), basis)
+	return s.edits.Approve(ctx, e, s.profileName(o.Removal), basis)
 }
 
 // Reject records that a mapper turned the proposal for place id down, with

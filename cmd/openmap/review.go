@@ -242,8 +242,10 @@ func runSyncDecide(ctx context.Context, op string, args []string, getenv env, s 
 	removal := fs.Bool("removal", false, "decide on the removal of crisis keys (sync queue --removal)")
 	edits := editFlags{}
 	reason := ""
+	lifecycle := false
 	if op == "approve" {
 		fs.Var(edits, "edit", "change the proposal: key=value (repeatable; key= removes the key)")
+		fs.BoolVar(&lifecycle, "lifecycle", false, "for a place gone for good: retag it (shop=* → disused:shop=*) instead of opening a note")
 	} else {
 		fs.StringVar(&reason, "reason", "", "why the proposal is wrong (kept with the rejection)")
 	}
@@ -281,7 +283,7 @@ func runSyncDecide(ctx context.Context, op string, args []string, getenv env, s 
 	for _, id := range ids {
 		var eid int64
 		if op == "approve" {
-			eid, err = srv.Approve(ctx, id, uid, edits, *removal)
+			eid, err = srv.Approve(ctx, id, uid, api.ApproveOptions{Set: edits, Removal: *removal, Lifecycle: lifecycle})
 		} else {
 			eid, err = srv.Reject(ctx, id, uid, reason, *removal)
 		}
