@@ -255,6 +255,7 @@ type mapperView struct {
 	pageBase
 	Configured bool
 	OSMWeb     string
+	DevURL     string // the OSM instance when it is not the production one
 	Callback   string
 	User       string
 	CSRF       string
@@ -281,6 +282,7 @@ type mapperItem struct {
 	Status, Confirmed                   string
 	Changes                             []mapperChange
 	Note                                string
+	Conflict                            string // why the last upload of this place was sent back
 	Reports                             []mapperReport
 }
 
@@ -311,6 +313,9 @@ func (s *Server) mapperHome(c echo.Context) error {
 	b := s.mapperBase(c, "mapper.title")
 	v := mapperView{pageBase: b, Configured: s.mapper.oauth != nil, OSMWeb: s.cfg.Mapper.OSM.Web,
 		Callback: s.cfg.Mapper.RedirectURL, Profile: s.profileName(false), Crisis: s.cfg.Mapper.Profile.Crisis()}
+	if s.cfg.Mapper.OSM != osmsync.Production {
+		v.DevURL = s.cfg.Mapper.OSM.API
+	}
 	if v.Callback == "" {
 		v.Callback = "https://<host>/mapper/callback"
 	}
@@ -382,19 +387,29 @@ func (s *Server) mapperHome(c echo.Context) error {
 		}
 		v.Items = append(v.Items, mi)
 	}
-	edits, err := s.edits.List(ctx, geo.EditApproved, geo.EditConflict)
+	edits, err := s.edits.List(ctx)
 	if err != nil {
 		return err
 	}
+	// A conflict matters until a newer edit of the same place replaces it.
+	latest := map[geo.PlaceID]int64{}
+	for _, e := range edits {
+		latest[e.Place] = max(latest[e.Place], e.ID)
+	}
+	conflict := map[string]string{}
 	for _, e := range edits {
 		me := mapperEdit{ID: e.ID, Place: e.Place.String(), Name: e.Name, OSMURL: s.cfg.Mapper.OSM.Web + "/" + e.Place.String(),
 			Changes: changesOf(e.Diff), Note: e.Note != nil, Reason: e.Reason}
 		switch {
-		case e.State == geo.EditConflict:
+		case e.State == geo.EditConflict && latest[e.Place] == e.ID:
 			v.Conflicts = append(v.Conflicts, me)
-		case e.Mapper == sess.UserID:
+			conflict[me.Place] = e.Reason
+		case e.State == geo.EditApproved && e.Mapper == sess.UserID:
 			v.Approved = append(v.Approved, me)
 		}
+	}
+	for i := range v.Items {
+		v.Items[i].Conflict = conflict[v.Items[i].ID]
 	}
 	return s.renderMapper(c, http.StatusOK, "mapper", v)
 }

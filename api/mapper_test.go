@@ -489,3 +489,34 @@ func TestMapperGoneForGood(t *testing.T) {
 		t.Errorf("queue after note and lifecycle: %v", q)
 	}
 }
+
+// TestMapperConflictBackToReview: someone else changed the hours on OSM
+// after the import; the upload sends the edit back to review and the queue
+// page says why.
+func TestMapperConflictBackToReview(t *testing.T) {
+	m := newMapperTest(t, geo.SurveyProfile(), starsBars)
+	for _, key := range []string{keyA, keyB} {
+		wantStatus(t, m.report(starsBars, key, `{"status":"open_adapted","opening_hours":"Mo-Fr 12:00-14:00"}`), http.StatusCreated)
+	}
+	m.login(t)
+	wantStatus(t, m.post("/mapper/approve", url.Values{"csrf": {m.csrf}, "place": {starsBars}}, true), http.StatusSeeOther)
+	m.f.Edit("node", mustID(t, starsBars).ID, func(o osm.Object) {
+		n := o.(*osm.Node)
+		for i := range n.Tags {
+			if n.Tags[i].Key == "opening_hours" {
+				n.Tags[i].Value = "Mo-Sa 10:00-18:00"
+			}
+		}
+	})
+	w := m.post("/mapper/upload", url.Values{"csrf": {m.csrf}}, true)
+	if loc := w.Header().Get("Location"); !strings.Contains(loc, "conflicts=1") {
+		t.Fatalf("upload: %d %s", w.Code, loc)
+	}
+	if len(m.f.Uploads()) != 0 {
+		t.Error("a conflicting edit was uploaded")
+	}
+	page := m.page(t, "/mapper?lang=en").Body.String()
+	if !strings.Contains(page, "came back as a conflict") || !strings.Contains(page, "Mo-Sa 10:00-18:00") {
+		t.Errorf("queue page does not show the conflict: %s", page)
+	}
+}
