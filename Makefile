@@ -9,9 +9,11 @@ ADDR    ?= :8080
 
 .PHONY: demo build import-demo test test-go lint fuzz bench clean
 
-## demo: build, import the bundled extract and show its statistics
+## demo: build, import the bundled extract, show its statistics and serve the map
 demo: import-demo
 	$(BIN) stats --db $(DEMO_DB)
+	@echo; echo "openmap is serving the demo map at http://localhost$(ADDR)/ (Ctrl-C stops it)"; echo
+	$(BIN) serve --db $(DEMO_DB) --addr $(ADDR) --base-url http://localhost$(ADDR)
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/openmap

@@ -20,7 +20,7 @@ FILTER=(nwr/shop nwr/amenity nwr/craft nwr/healthcare nwr/office)
 if [ ! -f "$CACHE/x4-places.osm.pbf" ] || [ ! -f "$CACHE/x4-same.osm.pbf" ]; then
 	echo "making the 4x files in $CACHE (once)…"
 	# every key the category table looks at, so the copies add no place
-	osmium tags-filter -i -O -o "$CACHE/nopoi.osm.pbf" "$BENCH" "${FILTER[@]}" nwr/leisure nwr/tourism nwr/post_office nwr/social_facility nwr/information
+	osmium tags-filter -i -R -O -o "$CACHE/nopoi.osm.pbf" "$BENCH" "${FILTER[@]}" nwr/leisure nwr/tourism nwr/post_office nwr/social_facility nwr/information nwr/recycling_type
 	for k in 1 2 3; do
 		osmium renumber -O -s $((k * 20000000000)),$((k * 2000000000)),$((k * 100000000)) -o "$CACHE/copy$k.osm.pbf" "$BENCH"
 		osmium renumber -O -s $((k * 20000000000)),$((k * 2000000000)),$((k * 100000000)) -o "$CACHE/nopoi$k.osm.pbf" "$CACHE/nopoi.osm.pbf"

@@ -46,8 +46,10 @@ func (s *Store) ImportPlaces(ctx context.Context, source string, files []string,
 				return fmt.Errorf("drop spatial index: %w", err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS import_seen (osm_type TEXT, osm_id INTEGER, PRIMARY KEY (osm_type, osm_id)) WITHOUT ROWID; DELETE FROM import_seen`); err != nil {
-			return err
+		// The source holds exactly the places listed below: its
+		// memberships are made anew (in this transaction).
+		if _, err := tx.ExecContext(ctx, `DELETE FROM place_sources WHERE source = ?`, source); err != nil {
+			return fmt.Errorf("source membership: %w", err)
 		}
 		// What is stored now, as one fingerprint per place, read in one
 		// query, so the summary can tell new, changed and unchanged
@@ -79,11 +81,6 @@ func (s *Store) ImportPlaces(ctx context.Context, source string, files []string,
 			return err
 		}
 		defer upsert.Close()
-		seen, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO import_seen (osm_type, osm_id) VALUES (?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer seen.Close()
 		member, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO place_sources (place_id, source)
 SELECT id, ? FROM places WHERE osm_type = ? AND osm_id = ?`)
 		if err != nil {
@@ -115,19 +112,11 @@ SELECT id, ? FROM places WHERE osm_type = ? AND osm_id = ?`)
 				p.OpeningHours, string(tags), source, searchText(p, cats), stamp, p.Location[0], p.Location[1]); err != nil {
 				return fmt.Errorf("%v: %w", p.ID, err)
 			}
-			if _, err := seen.ExecContext(ctx, p.ID.Type, p.ID.ID); err != nil {
-				return err
-			}
 			if _, err := member.ExecContext(ctx, source, p.ID.Type, p.ID.ID); err != nil {
 				return err
 			}
 		}
-		// The source no longer holds the places it did not list; those
-		// that no other source holds are gone.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM place_sources WHERE source = ? AND place_id NOT IN (
-    SELECT p.id FROM import_seen s JOIN places p ON p.osm_type = s.osm_type AND p.osm_id = s.osm_id)`, source); err != nil {
-			return fmt.Errorf("source membership: %w", err)
-		}
+		// Places that no source holds any more are gone.
 		r, err := tx.ExecContext(ctx, `UPDATE places SET state = 'gone', gone_at = ?
 WHERE state = 'active' AND NOT EXISTS (SELECT 1 FROM place_sources ps WHERE ps.place_id = places.id)`, stamp)
 		if err != nil {
