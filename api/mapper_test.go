@@ -41,6 +41,12 @@ func fixturePath(t *testing.T) string {
 
 func newMapperTest(t *testing.T, profile geo.TagProfile, ids ...string) *mapperTest {
 	t.Helper()
+	return newMapperTestWith(t, profile, nil, ids...)
+}
+
+// newMapperTestWith is newMapperTest with a change of the mapper settings.
+func newMapperTestWith(t *testing.T, profile geo.TagProfile, change func(*MapperConfig), ids ...string) *mapperTest {
+	t.Helper()
 	f := osmfake.New()
 	t.Cleanup(f.Close)
 	keys := map[string]bool{}
@@ -53,6 +59,9 @@ func newMapperTest(t *testing.T, profile geo.TagProfile, ids ...string) *mapperT
 	ts := newTestServer(t, func(c *Config) {
 		c.Mapper = MapperConfig{OSM: osmsync.Server{API: f.URL, Web: f.URL}, ClientID: f.ClientID,
 			Profile: profile, Hashtags: []string{"#openmap"}, Locale: "fr"}
+		if change != nil {
+			change(&c.Mapper)
+		}
 	})
 	return &mapperTest{testServer: ts, f: f}
 }

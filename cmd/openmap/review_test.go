@@ -20,8 +20,9 @@ const (
 	spar      = "node/268113123"
 )
 
-// addReports records agreeing reports of n contributors, now.
-func addReports(t *testing.T, st *store.Store, id, status, hours string, n int) {
+// addReports records agreeing reports of n contributors, now (plus ahead,
+// within the status rules' clock skew).
+func addReports(t *testing.T, st *store.Store, id, status, hours string, n int, ahead time.Duration) {
 	t.Helper()
 	pid, err := geo.ParsePlaceID(id)
 	if err != nil {
@@ -29,7 +30,7 @@ func addReports(t *testing.T, st *store.Store, id, status, hours string, n int) 
 	}
 	for i := 0; i < n; i++ {
 		if _, err := st.AddReport(context.Background(), store.NewReport{Place: pid, Status: geo.Status(status), OpeningHours: hours,
-			At: time.Now(), Contributor: []byte{byte(i + 1), 0xaa, byte(len(id))}}); err != nil {
+			At: time.Now().Add(ahead), Contributor: []byte{byte(i + 1), 0xaa, byte(len(id))}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -70,8 +71,8 @@ func TestSyncReviewCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addReports(t, st, starsBars, "open_adapted", "Mo-Fr 12:00-14:00", 2)
-	addReports(t, st, spar, "open", "", 2)
+	addReports(t, st, starsBars, "open_adapted", "Mo-Fr 12:00-14:00", 2, 0)
+	addReports(t, st, spar, "open", "", 2, 0)
 	st.Close()
 	f := osmfake.New()
 	defer f.Close()
@@ -136,8 +137,18 @@ func TestSyncReviewCommands(t *testing.T) {
 		t.Errorf("queue after upload: %+v", q)
 	}
 
-	// crisis profile: opening_hours:covid19, then its removal
+	// crisis profile: opening_hours:covid19, then its removal. The
+	// uploaded place comes back only with a newer confirmation.
 	crisis := map[string]string{"OPENMAP_DB": db, "OPENMAP_TAG_PROFILE": "crisis", "OPENMAP_CRISIS_SUFFIX": "covid19"}
+	if q := readQueue(t, crisis); len(q) != 0 {
+		t.Errorf("crisis queue from the reports already uploaded: %+v", q)
+	}
+	st, err = store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addReports(t, st, starsBars, "open_adapted", "Mo-Fr 12:00-14:00", 2, 2*time.Second)
+	st.Close()
 	q = readQueue(t, crisis)
 	if got := diffText(q[starsBars].Diff); got != "opening_hours:covid19=→same" {
 		t.Errorf("crisis diff %s (queue %+v)", got, q)
