@@ -9,7 +9,9 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/osm"
@@ -310,6 +312,15 @@ func TestMapperEndToEnd(t *testing.T) {
 		t.Errorf("export: %s", osc)
 	}
 
+	// one upload at a time per mapper
+	mu, _ := m.s.mapper.uploading.LoadOrStore(int64(1), &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	w = m.post("/mapper/upload", url.Values{"csrf": {m.csrf}}, true)
+	mu.(*sync.Mutex).Unlock()
+	if loc := w.Header().Get("Location"); !strings.Contains(loc, "done=busy") || len(m.f.Changesets()) != 0 {
+		t.Fatalf("upload while another runs: %d %s", w.Code, loc)
+	}
+
 	// upload
 	w = m.post("/mapper/upload", url.Values{"csrf": {m.csrf}}, true)
 	if w.Code != http.StatusSeeOther || !strings.Contains(w.Header().Get("Location"), "done=uploaded") || !strings.Contains(w.Header().Get("Location"), "n=1") {
@@ -344,6 +355,22 @@ func TestMapperEndToEnd(t *testing.T) {
 	page = m.page(t, "/mapper?done=uploaded&n=1&conflicts=0&lang=en").Body.String()
 	if !strings.Contains(page, "Upload done: 1 edit(s)") {
 		t.Errorf("flash after upload missing")
+	}
+
+	// logout needs the CSRF value too, then drops the cookie
+	wantStatus(t, m.post("/mapper/logout", url.Values{}, true), http.StatusForbidden)
+	w = m.post("/mapper/logout", url.Values{"csrf": {m.csrf}}, true)
+	if ck := cookieOf(t, w, osmsync.SessionCookie); w.Code != http.StatusSeeOther || ck.MaxAge >= 0 {
+		t.Errorf("logout: %d, cookie %+v", w.Code, ck)
+	}
+	// a session cookie sealed for another purpose (the login's) is no session
+	forged, err := m.s.mapper.login.Seal(osmsync.Session{UserID: 1, Token: &oauth2.Token{AccessToken: "x"}, CSRF: "c"}, m.clock.now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w = m.do(req{target: "/mapper", header: map[string]string{"Cookie": osmsync.SessionCookie + "=" + forged}})
+	if w.Code != http.StatusSeeOther {
+		t.Errorf("a cookie sealed for the login opened a session: %d", w.Code)
 	}
 }
 
