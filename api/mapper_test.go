@@ -20,6 +20,7 @@ import (
 	"codeberg.org/openmap/openmap/geo"
 	"codeberg.org/openmap/openmap/internal/osmsync"
 	"codeberg.org/openmap/openmap/internal/osmsync/osmfake"
+	"codeberg.org/openmap/openmap/internal/store"
 )
 
 // mapperTest is a test server whose mapper pages log in to, and upload to,
@@ -555,4 +556,44 @@ func TestMapperConflictBackToReview(t *testing.T) {
 	if !strings.Contains(page, "came back as a conflict") || !strings.Contains(page, "Mo-Sa 10:00-18:00") {
 		t.Errorf("queue page does not show the conflict: %s", page)
 	}
+}
+
+// BenchmarkReviewQueue: the queue over Monaco with every place of the
+// extract confirmed open by two residents (431 candidates, each proposing
+// check_date), as /mapper and sync queue compute it on each view.
+func BenchmarkReviewQueue(b *testing.B) {
+	ts := newTestServer(b, nil)
+	ctx := context.Background()
+	n := 0
+	err := ts.st.EachPlace(ctx, func(p geo.Place) error {
+		for i, key := range []string{keyA, keyB} {
+			if _, err := ts.st.AddReport(ctx, storeReport(p.ID, ts.s.contributorHash(key), ts.clock.now().Add(-time.Duration(i)*time.Minute))); err != nil {
+				return err
+			}
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// one logged request, for the suite's privacy check run after a lone
+	// -bench ReviewQueue
+	ts.do(req{target: "/mapper"})
+	items := 0
+	for b.Loop() {
+		q, err := ts.s.ReviewQueue(ctx, ReviewFilter{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		items = len(q)
+	}
+	if items < n*9/10 {
+		b.Fatalf("%d items for %d confirmed places", items, n)
+	}
+	b.ReportMetric(float64(items), "items")
+}
+
+func storeReport(id geo.PlaceID, contributor []byte, at time.Time) store.NewReport {
+	return store.NewReport{Place: id, Status: geo.StatusOpen, At: at, Contributor: contributor}
 }

@@ -125,6 +125,11 @@ func (s *Server) reviewOptions(ctx context.Context, es EditStore, removal bool) 
 // f.Removal, every place carrying keys of the crisis profile. Places whose
 // reported hours do not parse are left out (logged).
 func (s *Server) ReviewQueue(ctx context.Context, f ReviewFilter) ([]osmsync.ReviewItem, error) {
+	return s.reviewQueue(ctx, f, "")
+}
+
+// reviewQueue is ReviewQueue, of one place only when only is a place id.
+func (s *Server) reviewQueue(ctx context.Context, f ReviewFilter, only string) ([]osmsync.ReviewItem, error) {
 	es := s.edits
 	if es == nil {
 		return nil, ErrNoEditStore
@@ -140,7 +145,7 @@ func (s *Server) ReviewQueue(ctx context.Context, f ReviewFilter) ([]osmsync.Rev
 		suffix := ":" + s.cfg.Mapper.Profile.Suffix
 		var places []geo.Place
 		err := s.st.EachPlace(ctx, func(p geo.Place) error {
-			if !f.keep(p) {
+			if !f.keep(p) || (only != "" && p.ID.String() != only) {
 				return nil
 			}
 			if _, ok := ro.Rejected[p.ID]; ok {
@@ -160,7 +165,7 @@ func (s *Server) ReviewQueue(ctx context.Context, f ReviewFilter) ([]osmsync.Rev
 		sort.Slice(places, func(i, j int) bool { return places[i].ID.String() < places[j].ID.String() })
 		return osmsync.RemovalQueue(places, s.cfg.Mapper.Profile, ro), nil
 	}
-	cands, err := s.candidates(ctx, f, "")
+	cands, err := s.candidates(ctx, f, only)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +233,7 @@ func (s *Server) candidates(ctx context.Context, f ReviewFilter, only string) ([
 
 // reviewItem finds one place in the review queue.
 func (s *Server) reviewItem(ctx context.Context, id geo.PlaceID, removal bool) (osmsync.ReviewItem, error) {
-	items, err := s.ReviewQueue(ctx, ReviewFilter{Removal: removal})
+	items, err := s.reviewQueue(ctx, ReviewFilter{Removal: removal}, id.String())
 	if err != nil {
 		return osmsync.ReviewItem{}, err
 	}

@@ -135,6 +135,9 @@ func runSyncQueue(ctx context.Context, args []string, getenv env, s streams) err
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return err
 	}
+	if _, err := r.tagProfile(); err != nil {
+		return err
+	}
 	b, err := parseBBoxFlag(*bbox)
 	if err != nil {
 		return err
@@ -250,6 +253,9 @@ func runSyncDecide(ctx context.Context, op string, args []string, getenv env, s 
 		fs.StringVar(&reason, "reason", "", "why the proposal is wrong (kept with the rejection)")
 	}
 	if err := parseFlags(fs, args, getenv); err != nil {
+		return err
+	}
+	if _, err := r.tagProfile(); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -193,4 +195,33 @@ func tagsOf(o osm.Object) map[string]string {
 		return n.Tags.Map()
 	}
 	return nil
+}
+
+// TestReviewFlags: a bad tag profile stops serve and the review commands
+// before anything starts.
+func TestReviewFlags(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	if err := os.WriteFile(db, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"crisis without suffix", []string{"serve", "--db", db, "--tag-profile", "crisis"}, nil},
+		{"bad suffix", []string{"serve", "--db", db, "--tag-profile", "crisis", "--crisis-suffix", "Covid-19"}, nil},
+		{"suffix without crisis", []string{"sync", "queue", "--db", db}, map[string]string{"OPENMAP_CRISIS_SUFFIX": "covid19"}},
+		{"unknown profile", []string{"sync", "queue", "--db", db, "--tag-profile", "summer"}, nil},
+		{"bad redirect", []string{"serve", "--db", db, "--osm-client-id", "x", "--osm-redirect-url", "not a url"}, nil},
+		{"approve without ids", []string{"sync", "approve", "--db", db, "--mapper-id", "1"}, nil},
+		{"bad edit", []string{"sync", "approve", "--db", db, "--mapper-id", "1", "--edit", "novalue", "node/1"}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := runCmd(t, c.env, c.args...)
+			if !errors.Is(err, errUsage) {
+				t.Errorf("%v: %v, want a usage error", c.args, err)
+			}
+		})
+	}
 }
