@@ -311,6 +311,9 @@ func changesOf(d geo.TagDiff) []mapperChange {
 // configured, the login when nobody is logged in, else the queue.
 func (s *Server) mapperHome(c echo.Context) error {
 	b := s.mapperBase(c, "mapper.title")
+	if s.edits == nil {
+		return ErrNoEditStore
+	}
 	v := mapperView{pageBase: b, Configured: s.mapper.oauth != nil, OSMWeb: s.cfg.Mapper.OSM.Web,
 		Callback: s.cfg.Mapper.RedirectURL, Profile: s.profileName(false), Crisis: s.cfg.Mapper.Profile.Crisis()}
 	if s.cfg.Mapper.OSM != osmsync.Production {
@@ -556,6 +559,9 @@ func (s *Server) mapperExport(c echo.Context) error {
 	sess, ok := s.mapperSession(c)
 	if !ok {
 		return c.Redirect(http.StatusSeeOther, "/mapper/login")
+	}
+	if s.edits == nil {
+		return ErrNoEditStore
 	}
 	ctx := c.Request().Context()
 	all, err := s.edits.List(ctx, geo.EditApproved)

@@ -110,7 +110,7 @@ func TestSyncReviewCommands(t *testing.T) {
 		t.Fatalf("sync approve: %v %s", err, out)
 	}
 	// the mapper id can come from the token
-	tokEnv := map[string]string{"OPENMAP_DB": db, "OPENMAP_OSM_TOKEN": f.Token(), "OPENMAP_OSM_URL": f.URL, "OPENMAP_OSM_API": f.URL}
+	tokEnv := map[string]string{"OPENMAP_DB": db, "OPENMAP_OSM_TOKEN": f.Token(), "OPENMAP_OSM_URL": f.URL}
 	out, _, err = runCmd(t, tokEnv, "sync", "reject", "--reason", "checked last week", spar)
 	if err != nil || !strings.Contains(out, spar+": rejected") {
 		t.Fatalf("sync reject: %v %s", err, out)

@@ -130,6 +130,7 @@ func runSyncUpload(ctx context.Context, args []string, getenv env, s streams) er
 	fs := newFlags("sync upload", s)
 	db := fs.String("db", "openmap.db", "SpatiaLite database file")
 	api := fs.String("osm-api", "", "OSM API base URL (default https://api.openstreetmap.org)")
+	osmURL := fs.String("osm-url", "", "OSM base URL, as for serve (used when --osm-api is not given)")
 	dev := fs.Bool("dev", false, "use the OSM dev server (master.apis.dev.openstreetmap.org)")
 	hashtags := fs.String("hashtags", "openmap", "comma-separated changeset hashtags")
 	locale := fs.String("locale", "fr", "changeset locale tag")
@@ -137,6 +138,9 @@ func runSyncUpload(ctx context.Context, args []string, getenv env, s streams) er
 	suffix := fs.String("crisis-suffix", "", "crisis profile key suffix, to name its keys in comments")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return err
+	}
+	if *api == "" {
+		api = osmURL
 	}
 	// The token comes from the environment only: a flag would show in ps.
 	token := getenv("OPENMAP_OSM_TOKEN")
@@ -183,9 +187,13 @@ func runSyncExport(ctx context.Context, args []string, getenv env, s streams) er
 	out := fs.String("o", "changes.osc", "osmChange file to write")
 	from := fs.String("from", "", "OSM file to take the elements from (offline); default: their current version from the OSM API")
 	api := fs.String("osm-api", "", "OSM API base URL (default https://api.openstreetmap.org)")
+	osmURL := fs.String("osm-url", "", "OSM base URL, as for serve (used when --osm-api is not given)")
 	dev := fs.Bool("dev", false, "use the OSM dev server")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return err
+	}
+	if *api == "" {
+		api = osmURL
 	}
 	st, err := openExisting(ctx, *db, "sync export")
 	if err != nil {
