@@ -183,9 +183,9 @@ type PageStatus struct {
 
 // PageTiles is the base map the map page shows.
 type PageTiles struct {
-	URL         string // a {z}/{x}/{y} template; "" shows no base map
-	Attribution string
-	MaxZoom     int
+	URL         string // a {z}/{x}/{y} template; "" is the OSM standard tiles
+	Attribution string // "" is "© OpenStreetMap contributors"
+	MaxZoom     int    // 0 is 19
 }
 
 // PageDeps are the dependencies of the pages.
@@ -214,16 +214,17 @@ func RegisterPages(e *echo.Echo, d PageDeps) error {
 	e.GET("/place/:type/:id", h.placePage)
 	e.POST("/place/:type/:id/report", h.reportForm)
 	e.GET("/near", h.nearPage)
-	assets := static.Handler()
+	assets := h.assets.Handler()
 	e.GET(static.Prefix+"*", echo.WrapHandler(assets))
 	e.HEAD(static.Prefix+"*", echo.WrapHandler(assets))
 	return nil
 }
 
 type pages struct {
-	d    PageDeps
-	tmpl map[string]*template.Template
-	msgs map[string]static.Catalog
+	d      PageDeps
+	assets *static.Assets
+	tmpl   map[string]*template.Template
+	msgs   map[string]static.Catalog
 }
 
 func newPages(d PageDeps) (*pages, error) {
@@ -239,6 +240,12 @@ func newPages(d PageDeps) (*pages, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Tiles.URL == "" {
+		d.Tiles.URL = static.DefaultTileURL
+	}
+	if d.Tiles.Attribution == "" {
+		d.Tiles.Attribution = "© OpenStreetMap contributors"
+	}
 	if d.Tiles.MaxZoom == 0 {
 		d.Tiles.MaxZoom = 19
 	}
@@ -249,7 +256,7 @@ func newPages(d PageDeps) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &pages{d: d, tmpl: map[string]*template.Template{}, msgs: msgs}
+	h := &pages{d: d, tmpl: map[string]*template.Template{}, msgs: msgs, assets: static.NewAssets()}
 	for _, name := range []string{"map", "place", "near"} {
 		files := []string{"templates/" + name + ".html"}
 		if name != "map" {
@@ -271,6 +278,8 @@ type pageBase struct {
 	Title           string
 	MapURL          string
 	SwitchURL       string
+	// Asset gives the versioned address of a static file ("app.js").
+	Asset func(string) string
 }
 
 func (h *pages) base(c echo.Context, title string) pageBase {
@@ -284,7 +293,7 @@ func (h *pages) base(c echo.Context, title string) pageBase {
 	for _, k := range []string{"sent", "report", "code", "field", "suggestion"} {
 		q.Del(k)
 	}
-	return pageBase{Lang: lang, OtherLang: other, M: h.msgs[lang], Title: title,
+	return pageBase{Lang: lang, OtherLang: other, M: h.msgs[lang], Title: title, Asset: h.assets.URL,
 		MapURL: "/?lang=" + lang, SwitchURL: c.Request().URL.Path + "?" + q.Encode()}
 }
 
@@ -396,6 +405,8 @@ func (h *pages) placeView(c echo.Context, b pageBase, p PagePlace, form PageRepo
 		b.Title = p.Subcategory.Label
 	}
 	b.MapURL = fmt.Sprintf("/?lang=%s#18/%.5f/%.5f", b.Lang, p.Location.Lat, p.Location.Lon)
+	// Also after a refused form (POST …/report), the switch shows the page.
+	b.SwitchURL = "/place/" + p.ID + "?lang=" + b.OtherLang
 	v := placeView{pageBase: b, P: p, Status: h.status(m, p.Status), Error: errText,
 		ReportURL: "/place/" + p.ID + "/report", Contributor: newContributorKey()}
 	// Links are built here rather than taken from the API's absolute URLs,
@@ -736,6 +747,15 @@ func (h *pages) sourceError(c echo.Context, err error) error {
 	var prob *PageProblem
 	if errors.As(err, &prob) && prob.Status == http.StatusNotFound {
 		return h.notFound(c)
+	}
+	if prob != nil && prob.Status >= 400 && prob.Status < 500 {
+		// Too many requests, mostly: say so in plain words.
+		b := h.base(c, "openmap")
+		if prob.RetryAfter != "" {
+			c.Response().Header().Set("Retry-After", prob.RetryAfter)
+		}
+		return h.render(c, prob.Status, "near", nearView{pageBase: b, Radius: 500,
+			Error: formErrorText(b.M, prob.Status, prob.Field, "")})
 	}
 	h.d.Logger.ErrorContext(c.Request().Context(), "page source failed", "path", c.Path(), "err", err)
 	return echo.NewHTTPError(http.StatusInternalServerError)

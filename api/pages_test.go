@@ -30,11 +30,16 @@ type pageFakeSource struct {
 	reports []PageReport
 	clients []PageClient
 	refuse  *PageProblem // the answer to the next report, if set
+	// failReads, if set, is the answer to every read.
+	failReads *PageProblem
 }
 
 func (f *pageFakeSource) Place(ctx context.Context, id geo.PlaceID, lang string) (PagePlace, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.failReads != nil {
+		return PagePlace{}, f.failReads
+	}
 	p, ok := f.places[id.String()]
 	if !ok {
 		return PagePlace{}, &PageProblem{Status: 404, Title: "Not Found"}
@@ -167,7 +172,7 @@ func TestPagesPlacePage(t *testing.T) {
 	}{
 		{"French by default", "/place/node/1", "", 200,
 			[]string{`<html lang="fr">`, "<h1>Boulangerie du Rocher</h1>", "Ouvert, horaires modifiés", "confirmé par plusieurs personnes",
-				"07:00–13:00, 15:30–19:30", "08:00–12:00", `class="today"`, "Livraison : <strong>non</strong>", "À emporter : <strong>oui</strong>",
+				"07:00–13:00, 15:30–19:30", "08:00–12:00", `class="today"`, "Livraison : non", "À emporter : oui",
 				`href="/signs/shop/node/1.pdf"`, `href="https://www.openstreetmap.org/node/1"`, `action="/place/node/1/report"`,
 				`name="contributor" value="`, `value="open_adapted"`, "Confirmé pour la dernière fois 07/12/2026 07:00",
 				"« Seulement le matin pendant les travaux de la rue »", "<code>Mo-Fr 08:00-12:00</code>", "jusqu&#39;à lundi 18:00"},
@@ -258,7 +263,8 @@ func TestPagesReportForm(t *testing.T) {
 	}{
 		{"no status chosen", "", nil, 400, []string{"choose what you saw"}},
 		{"bad hours keep the values", "open_adapted", &PageProblem{Status: 422, Detail: "opening_hours: character 19: expected “;”", Suggestion: "Mo-Fr 09:00-18:00"}, 422,
-			[]string{"character 19", "Did you mean: Mo-Fr 09:00-18:00?", `value="Mo-Fr 09:00-12:00"`, `value="rideau baissé"`, `<option value="yes" selected>`}},
+			[]string{"character 19", "Did you mean: Mo-Fr 09:00-18:00?", `value="Mo-Fr 09:00-12:00"`, `value="rideau baissé"`, `<option value="yes" selected>`,
+				`href="/place/node/1?lang=fr" lang="fr"`}},
 		{"rate limited", "open", &PageProblem{Status: 429, RetryAfter: "300"}, 429, []string{"Wait 5 min"}},
 		{"locked", "open", &PageProblem{Status: 409, Detail: "this place is locked by a moderator"}, 409, []string{"locked by a moderator"}},
 	}
@@ -281,6 +287,12 @@ func TestPagesReportForm(t *testing.T) {
 			}
 		})
 	}
+	// The API refusing a read (its rate limit) is a plain message, not a 500.
+	src.failReads = &PageProblem{Status: 429, RetryAfter: "30"}
+	if rec := pageDo(e, "GET", "/place/node/1?lang=en", nil, nil); rec.Code != 429 || !strings.Contains(rec.Body.String(), "Wait 1 min") || rec.Header().Get("Retry-After") != "30" {
+		t.Errorf("rate-limited read: %d %q", rec.Code, rec.Body.String())
+	}
+	src.failReads = nil
 	if rec := pageDo(e, "POST", "/place/node/99/report", url.Values{"status": {"open"}}, nil); rec.Code != 404 {
 		t.Errorf("report on an unknown place: %d", rec.Code)
 	}
@@ -294,7 +306,7 @@ func TestPagesNearPage(t *testing.T) {
 		want        []string
 	}{
 		{"form only", "", 200, []string{`name="lat" value="43.73840"`}},
-		{"places around", "lat=43.7396&lon=7.4270&lang=en", 200, []string{"Boulangerie du Rocher", "&lt;img src=x", "0 m away", "Today : 08:00–12:00", `href="/place/node/1?lang=en"`}},
+		{"places around", "lat=43.7396&lon=7.4270&lang=en", 200, []string{"Boulangerie du Rocher", "&lt;img src=x", "0 m away", "Today: 08:00–12:00", `href="/place/node/1?lang=en"`}},
 		{"nothing there", "lat=48.85&lon=2.35&radius=100&lang=en", 200, []string{"No place found within 100 m"}},
 		{"radius capped", "lat=48.85&lon=2.35&radius=99999&lang=en", 200, []string{"within 5000 m"}},
 		{"bad point", "lat=91&lon=7&lang=en", 400, []string{"between -90 and 90"}},
@@ -323,7 +335,7 @@ func TestPagesMapPage(t *testing.T) {
 	rec := pageDo(e, "GET", "/", nil, map[string]string{"Accept-Language": "en-US,en;q=0.9"})
 	body := rec.Body.String()
 	for _, w := range []string{`<html lang="en">`, `data-tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png"`,
-		`data-attribution="© OpenStreetMap contributors"`, `src="/static/app.js"`, `<span class="pin s-closed"`, `href="?lang=fr"`} {
+		`data-attribution="© OpenStreetMap contributors"`, `src="/static/app.js?v=`, `<span class="pin s-closed"`, `href="?lang=fr"`} {
 		if !strings.Contains(body, w) {
 			t.Errorf("map page lacks %q", w)
 		}

@@ -246,11 +246,10 @@ func cluster(list []located, b orb.Bound, zoom, max int) []feature {
 	k := math.Max(0.1, math.Cos((b.Min[1]+b.Max[1])/2*math.Pi/180))
 	for {
 		type acc struct {
-			n        int
-			sx, sy   float64
-			by       map[string]int
-			first    int
-			firstSet bool
+			n      int
+			sx, sy float64
+			by     map[string]int
+			first  int
 		}
 		cells := map[[2]int64]*acc{}
 		var order [][2]int64

@@ -165,7 +165,7 @@
   }
 
   function loadLang(lang) {
-    return api('/static/i18n/' + lang + '.json').then(function (msgs) {
+    return api(ds['i18n' + lang.charAt(0).toUpperCase() + lang.slice(1)] || '/static/i18n/' + lang + '.json').then(function (msgs) {
       state.lang = lang;
       state.msgs = msgs;
       document.documentElement.lang = lang;
@@ -240,6 +240,8 @@
     }
     layer = L.layerGroup().addTo(map);
     map.on('moveend', function () { writeHash(); loadPlaces(); });
+    // A tap on the map itself (not on a place) puts the sheet away.
+    map.on('click', function () { if (!sheet().hidden) { closeSheet(); } });
     window.addEventListener('hashchange', function () {
       var v = parseHash();
       if (v) { map.setView([v.lat, v.lon], v.zoom); }
@@ -570,7 +572,7 @@
     s.appendChild(live);
     if (flash) { live.appendChild(flash); }
     if (state.mine[p.id]) {
-      s.appendChild(el('p', {class: 'note', text: t('report.yours') + ' : ' + t('report.status.' + state.mine[p.id])}));
+      s.appendChild(el('p', {class: 'note', text: t('label.pair', {label: t('report.yours'), value: t('report.status.' + state.mine[p.id])})}));
     }
     if (st.locked) {
       s.appendChild(el('p', {class: 'flash err', text: t('sheet.locked')}));
@@ -587,7 +589,7 @@
     var sv = p.services || {};
     if (SERVICES.some(function (k) { return sv[k] === true || sv[k] === false; })) {
       s.appendChild(el('h3', {text: t('sheet.services')}));
-      s.appendChild(el('ul', null, SERVICES.map(function (k) { return el('li', {text: t('service.' + k) + ' : ' + serviceText(sv[k])}); })));
+      s.appendChild(el('ul', null, SERVICES.map(function (k) { return el('li', {text: t('label.pair', {label: t('service.' + k), value: serviceText(sv[k])})}); })));
     }
     var links = el('p', {class: 'links'});
     if (p.poster_url) { links.appendChild(el('a', {href: '/signs/shop/' + p.id + '.pdf', text: t('sheet.poster')})); }
@@ -839,6 +841,8 @@
     loadLang(lang).catch(function () {}).then(function () {
       initMap();
       initSearch();
+      // The legend starts open where there is room for it.
+      if (window.innerWidth > 640 && window.innerHeight > 500) { $('legend').open = true; }
       $('nearme').addEventListener('click', nearMe);
       $('opennow').addEventListener('click', function (ev) {
         state.openNow = !state.openNow;
@@ -858,8 +862,10 @@
     });
   }
 
-  if (!window.L) {
-    showMsg(t('app.load_error'));
+  // A browser too old for this script (no fetch, no Promise) or where
+  // Leaflet did not load gets the link to the server-rendered list instead.
+  if (!window.L || !window.fetch || !window.Promise || !document.body.replaceWith) {
+    $('fallback').hidden = false;
     return;
   }
   start();

@@ -35,12 +35,16 @@ type asset struct {
 	etag     string
 }
 
-// Handler serves the embedded assets under Prefix (it expects the full
-// request path, "/static/app.js"), gzipped when the client accepts it, with
-// an ETag and the same Content-Security-Policy as the pages. Templates are
-// not served. It is safe for concurrent use.
-func Handler() http.Handler {
-	assets := map[string]asset{}
+// Assets are the embedded assets ready to serve, each with a version (a
+// hash of its content) for cache busting. Make them once with NewAssets;
+// they are read-only and safe for concurrent use.
+type Assets struct {
+	byPath map[string]asset
+}
+
+// NewAssets reads and gzips every embedded asset (templates excepted).
+func NewAssets() *Assets {
+	a := &Assets{byPath: map[string]asset{}}
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasPrefix(p, "templates/") {
 			return err
@@ -50,45 +54,73 @@ func Handler() http.Handler {
 			return err
 		}
 		sum := sha256.Sum256(body)
-		a := asset{body: body, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
-		a.ctype = mime.TypeByExtension(path.Ext(p))
+		as := asset{body: body, etag: hex.EncodeToString(sum[:6])}
+		as.ctype = mime.TypeByExtension(path.Ext(p))
 		if path.Base(p) == "LICENSE" {
-			a.ctype = "text/plain; charset=utf-8"
+			as.ctype = "text/plain; charset=utf-8"
 		}
 		if gz := Gzip(body); len(gz) < len(body) {
-			a.gz = gz
+			as.gz = gz
 		}
-		assets[p] = a
+		a.byPath[p] = as
 		return nil
 	})
 	if err != nil {
 		panic("static: embedded files unreadable: " + err.Error())
 	}
+	return a
+}
+
+// URL is the address of an asset ("app.js") with its version, so a page
+// always loads the asset it was made with and browsers may keep it for a
+// year: "/static/app.js?v=1a2b3c4d5e6f". An unknown path gets no version.
+func (a *Assets) URL(p string) string {
+	as, ok := a.byPath[p]
+	if !ok {
+		return Prefix + p
+	}
+	return Prefix + p + "?v=" + as.etag
+}
+
+// Handler serves the embedded assets under Prefix (it expects the full
+// request path, "/static/app.js"), gzipped when the client accepts it, with
+// an ETag and the same Content-Security-Policy as the pages. An address with
+// the asset's current version (see URL) may be cached for a year; any other
+// for an hour. Templates are not served.
+func Handler() http.Handler { return NewAssets().Handler() }
+
+// Handler serves the assets; see the package function Handler.
+func (a *Assets) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		a, ok := assets[strings.TrimPrefix(r.URL.Path, Prefix)]
+		as, ok := a.byPath[strings.TrimPrefix(r.URL.Path, Prefix)]
 		if !ok {
 			http.NotFound(w, r)
 			return
 		}
 		h := w.Header()
 		SecurityHeaders(h, "")
-		h.Set("Content-Type", a.ctype)
-		h.Set("ETag", a.etag)
-		h.Set("Cache-Control", "public, max-age=3600")
+		etag := `"` + as.etag + `"`
+		h.Set("Content-Type", as.ctype)
+		h.Set("ETag", etag)
+		if r.URL.Query().Get("v") == as.etag {
+			h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			h.Set("Cache-Control", "public, max-age=3600")
+		}
 		h.Add("Vary", "Accept-Encoding")
-		if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, a.etag) {
+		if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		body := a.body
-		if a.gz != nil && AcceptsGzip(r) {
+		body := as.body
+		if as.gz != nil && AcceptsGzip(r) {
 			h.Set("Content-Encoding", "gzip")
-			body = a.gz
+			body = as.gz
 		}
 		h.Set("Content-Length", strconv.Itoa(len(body)))
 		if r.Method == http.MethodHead {

@@ -170,6 +170,30 @@ func TestHandler(t *testing.T) {
 	}
 }
 
+// A versioned address may be kept for a year; a stale or missing version
+// only for an hour.
+func TestAssetVersions(t *testing.T) {
+	a := NewAssets()
+	u := a.URL("app.js")
+	if !regexp.MustCompile(`^/static/app\.js\?v=[0-9a-f]{12}$`).MatchString(u) {
+		t.Fatalf("URL(app.js) = %q", u)
+	}
+	if got := a.URL("nope.js"); got != "/static/nope.js" {
+		t.Errorf("URL of an unknown file: %q", got)
+	}
+	for _, tc := range []struct{ target, want string }{
+		{u, "public, max-age=31536000, immutable"},
+		{"/static/app.js?v=000000000000", "public, max-age=3600"},
+		{"/static/app.js", "public, max-age=3600"},
+	} {
+		rec := httptest.NewRecorder()
+		a.Handler().ServeHTTP(rec, httptest.NewRequest("GET", tc.target, nil))
+		if got := rec.Header().Get("Cache-Control"); rec.Code != 200 || got != tc.want {
+			t.Errorf("GET %s: %d, Cache-Control %q, want %q", tc.target, rec.Code, got, tc.want)
+		}
+	}
+}
+
 func TestNegotiate(t *testing.T) {
 	tests := []struct {
 		name, query, accept, want string

@@ -14,6 +14,7 @@ import (
 	"codeberg.org/openmap/openmap/api"
 	"codeberg.org/openmap/openmap/geo"
 	"codeberg.org/openmap/openmap/internal/store"
+	"github.com/labstack/echo/v4"
 )
 
 // serveConfig is the configuration of openmap serve, validated before
@@ -94,9 +95,18 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 		return err
 	}
 	defer st.Close()
-	e, _, err := api.New(ctx, api.Deps{Store: st, Categories: geo.DefaultCategories(), Config: cfg, Logger: log})
+	var pagesErr error
+	e, _, err := api.New(ctx, api.Deps{Store: st, Categories: geo.DefaultCategories(), Config: cfg, Logger: log,
+		Pages: func(e *echo.Echo, _ *api.Server) {
+			pagesErr = api.RegisterPages(e, api.PageDeps{Source: api.LoopbackSource{API: e},
+				Tiles:    api.PageTiles{URL: cfg.TilesURL, Attribution: cfg.TilesAttribution, MaxZoom: cfg.TilesMaxZoom},
+				Location: zone, Logger: log})
+		}})
 	if err != nil {
 		return err
+	}
+	if pagesErr != nil {
+		return pagesErr
 	}
 	srv := &http.Server{
 		Handler: e,

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -54,6 +55,9 @@ type browser struct {
 	requests []string // every URL the pages asked for
 	problems []string // JS exceptions, console errors, CSP reports
 	dialogs  []string // alert()/confirm() opened: an XSS would show here
+	keys     []string // X-Openmap-Contributor of each report the map sent
+	urls     map[network.RequestID]string
+	wire     map[network.RequestID]float64 // bytes received, headers included
 }
 
 // act is a browser action with no result.
@@ -81,7 +85,7 @@ func newBrowser(t *testing.T) *browser {
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
-	b := &browser{t: t, alloc: alloc}
+	b := &browser{t: t, alloc: alloc, urls: map[network.RequestID]string{}, wire: map[network.RequestID]float64{}}
 	b.shotDir = filepath.Join(repoRoot(t), "artifacts", "e2e")
 	// Screenshots of an earlier run would pass for this one's.
 	if old, _ := filepath.Glob(filepath.Join(b.shotDir, "*.png")); len(old) > 0 {
@@ -113,6 +117,13 @@ func (b *browser) tab() context.Context {
 		switch ev := ev.(type) {
 		case *network.EventRequestWillBeSent:
 			b.requests = append(b.requests, ev.Request.URL)
+			b.urls[ev.RequestID] = ev.Request.URL
+			if ev.Request.Method == "POST" && strings.HasSuffix(ev.Request.URL, "/reports") {
+				k, _ := ev.Request.Headers["X-Openmap-Contributor"].(string)
+				b.keys = append(b.keys, k)
+			}
+		case *network.EventLoadingFinished:
+			b.wire[ev.RequestID] = ev.EncodedDataLength
 		case *runtime.EventExceptionThrown:
 			b.problems = append(b.problems, fmt.Sprintf("exception: %s %v", ev.ExceptionDetails.Text, ev.ExceptionDetails.Exception))
 		case *runtime.EventConsoleAPICalled:
@@ -128,6 +139,8 @@ func (b *browser) tab() context.Context {
 			// 4xx status, which the browser logs; that one is expected.
 			expected := ev.Entry.Source == cdplog.EntrySourceNetwork && strings.HasSuffix(ev.Entry.URL, "/report") &&
 				strings.Contains(ev.Entry.Text, "status of 4")
+			// The fallback step blocks Leaflet on purpose.
+			expected = expected || strings.Contains(ev.Entry.Text, "ERR_BLOCKED_BY_CLIENT")
 			if !expected && (ev.Entry.Level == cdplog.EntryLevelError || ev.Entry.Source == cdplog.EntrySourceSecurity) {
 				b.problems = append(b.problems, fmt.Sprintf("log %s: %s (%s)", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
 			}
@@ -321,6 +334,22 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("browser in en-US: page lang %q, near-me button %q", lang, near)
 		}
 		b.shot(ctx, "01-map")
+		// What the browser received for the page itself on this first
+		// load: HTML, scripts, styles, catalogue (not the places, not tiles).
+		b.mu.Lock()
+		var pageBytes float64
+		var n int
+		for id, u := range b.urls {
+			if hostOf(u) == hostOf(base) && !strings.Contains(u, "/api/") {
+				pageBytes += b.wire[id]
+				n++
+			}
+		}
+		b.mu.Unlock()
+		t.Logf("map page first load in chromium: %d requests, %.1f KB on the wire (headers included; budget 100 KB)", n, pageBytes/1024)
+		if pageBytes == 0 || pageBytes > 100*1024 {
+			t.Errorf("map page first load: %.0f bytes", pageBytes)
+		}
 		if tileHits.Load() == 0 {
 			t.Error("no tile was loaded from the tile server")
 		}
@@ -481,6 +510,16 @@ func TestBrowser(t *testing.T) {
 		if m := apiPlace(t, base, h.ID); statusOf(m) == "open_adapted" {
 			t.Errorf("invalid hours were recorded: %v", m["status"])
 		}
+		// A French way of writing hours: the lenient correction is offered.
+		b.do(ctx, "type French hours",
+			clear(`#report-raw`),
+			keys(`#report-raw`, "Lu-Ve 9h-18h; Sa 9h-12h"),
+			visible(`#report-check [data-action="use-suggestion"]`))
+		b.shot(ctx, "05b-hours-suggestion")
+		b.do(ctx, "use the suggestion", click(`#report-check [data-action="use-suggestion"]`), visible(`#report-check.good`))
+		if v := get(b, ctx, "raw hours", value(`#report-raw`)); v != "Mo-Fr 09:00-18:00; Sa 09:00-12:00" {
+			t.Errorf("after 'use this' the field holds %q", v)
+		}
 		good := "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00"
 		b.do(ctx, "clear", clear(`#report-raw`))
 		b.do(ctx, "type good hours",
@@ -587,6 +626,26 @@ func TestBrowser(t *testing.T) {
 		if n := get(b, tab, "closed button in view", chromedp.Evaluate[bool](`(() => { const r = document.querySelector('[data-report="closed"]').getBoundingClientRect(); return r.bottom <= innerHeight && r.top >= 0 })()`)); !n {
 			t.Error("on a phone the Closed button is out of view when the sheet opens")
 		}
+		// Two taps: the place, then "Open as usual".
+		b.do(tab, "open as usual on a phone",
+			click(`[data-report="open"]`),
+			visible(`#sheet-flash .flash.ok`),
+			visible(marker(h.ID)+`[data-status="open"]`))
+		if got := statusOf(apiPlace(t, base, h.ID)); got != "open" {
+			t.Errorf("API status after 'open as usual': %q, want open", got)
+		}
+		b.shot(tab, "14-phone-open-as-usual")
+	})
+
+	t.Run("fallback without Leaflet", func(t *testing.T) {
+		b.t = t
+		tab := b.tab()
+		if _, err := chromedp.Call(tab, network.SetBlockedURLs, network.SetBlockedURLsParams{
+			URLPatterns: []*network.BlockPattern{{URLPattern: base + "/static/vendor/leaflet/leaflet.js", Block: true}}}); err != nil {
+			t.Fatal(err)
+		}
+		b.do(tab, "map page without Leaflet", chromedp.Navigate(base+"/?noleaflet=1"), visible(`#fallback a[href^="/near?"]`))
+		b.shot(tab, "15-fallback-without-leaflet")
 	})
 
 	t.Run("no-JS place page", func(t *testing.T) {
@@ -639,6 +698,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("no other host, no CSP violation, no script error", func(t *testing.T) {
 		b.t = t
+		stored := get(b, ctx, "stored key", chromedp.Evaluate[string](`localStorage.getItem('openmap.contributor') || ''`))
 		allowed := map[string]bool{hostOf(base): true, hostOf(tiles.URL): true}
 		b.mu.Lock()
 		defer b.mu.Unlock()
@@ -653,6 +713,16 @@ func TestBrowser(t *testing.T) {
 		t.Logf("%d requests, all to %v", len(b.requests), allowed)
 		for _, p := range b.problems {
 			t.Errorf("browser reported: %s", p)
+		}
+		// Every report from the map carried this browser's one random key.
+		if len(b.keys) < 3 {
+			t.Errorf("only %d reports seen from the map", len(b.keys))
+		}
+		for _, k := range b.keys {
+			if k != stored || !regexp.MustCompile(`^[A-Za-z0-9_-]{22,64}$`).MatchString(k) {
+				t.Errorf("contributor keys %q: want the key kept in localStorage (%q) each time", b.keys, stored)
+				break
+			}
 		}
 		if len(b.dialogs) > 0 {
 			t.Errorf("dialogs opened (script injection?): %q", b.dialogs)
