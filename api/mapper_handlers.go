@@ -40,6 +40,9 @@ type mapperState struct {
 	msgs           map[string]static.Catalog
 	// uploading holds one *sync.Mutex per mapper: one upload at a time.
 	uploading sync.Map
+	// assets gives the versioned addresses of the stylesheet the page
+	// head links to; made on the first mapper page (it reads every asset).
+	assets func() *static.Assets
 }
 
 func newMapperState(ctx context.Context, st Store, cfg Config) (*mapperState, error) {
@@ -47,7 +50,7 @@ func newMapperState(ctx context.Context, st Store, cfg Config) (*mapperState, er
 	if err != nil {
 		return nil, fmt.Errorf("api: mapper pages: %w", err)
 	}
-	m := &mapperState{}
+	m := &mapperState{assets: sync.OnceValue(static.NewAssets)}
 	if m.login, err = osmsync.NewSealer(secret, "login"); err != nil {
 		return nil, err
 	}
@@ -81,7 +84,7 @@ func (s *Server) mapperBase(c echo.Context, title string) pageBase {
 		q.Del(k)
 	}
 	m := s.mapper.msgs[lang]
-	return pageBase{Lang: lang, OtherLang: other, M: m, Title: m.T(title),
+	return pageBase{Lang: lang, OtherLang: other, M: m, Title: m.T(title), Asset: s.mapper.assets().URL,
 		MapURL: "/?lang=" + lang, SwitchURL: c.Request().URL.Path + "?" + q.Encode()}
 }
 
