@@ -78,6 +78,17 @@ func operations() []operation {
 				{"radius", "query", "number", "metres, 1-5000 (default 500)", false}, {"title", "query", "string", "headline", false},
 				{"where", "query", "string", "the centre in words", false}, {"pad", "query", "string", "optional pad URL, http(s)", false}, pSize, pLang},
 			responses: []int{200, 400, 429, 500}},
+		// The mapper pages (HTML; every POST is a form with the session's csrf field).
+		{method: "GET", path: "/mapper", summary: "Mapper review queue (HTML; setup text when no OAuth client is configured, 303 to the login without a session)",
+			params: []param{{"bbox", "query", "string", "minlon,minlat,maxlon,maxlat", false}, {"category", "query", "string", "category id", false},
+				{"removal", "query", "string", "1: the crisis keys to remove", false}, pLang}, responses: []int{200, 303}},
+		{method: "GET", path: "/mapper/login", summary: "Start the OSM OAuth 2 login (PKCE): 302 to OSM", responses: []int{302, 303}},
+		{method: "GET", path: "/mapper/callback", summary: "OSM OAuth 2 callback: opens the mapper session", responses: []int{200, 400}},
+		{method: "POST", path: "/mapper/logout", summary: "End the mapper session", body: "form", responses: []int{303, 403}},
+		{method: "POST", path: "/mapper/approve", summary: "Approve (and edit) a proposal: place, tag:<key>, add_key, add_value", body: "form", responses: []int{303, 400, 403}},
+		{method: "POST", path: "/mapper/reject", summary: "Reject a proposal: place, reason", body: "form", responses: []int{303, 400, 403}},
+		{method: "POST", path: "/mapper/upload", summary: "Upload the mapper's approved edits to OSM under their account", body: "form", responses: []int{303, 403}},
+		{method: "GET", path: "/mapper/export.osc", summary: "The mapper's approved edits as an osmChange file for JOSM", responses: []int{200, 303}},
 	}
 }
 

@@ -38,6 +38,17 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/signs/neighbour.pdf", s.neighbourPDF, s.limitReads)
 	e.GET("/signs/area.pdf", s.areaPDF, s.limitReads)
 
+	// The mapper pages: OSM login, review queue, upload, export (issue 7).
+	mp := e.Group("/mapper", s.limitReads)
+	mp.GET("", s.mapperHome)
+	mp.GET("/login", s.mapperLogin)
+	mp.GET("/callback", s.mapperCallback)
+	mp.POST("/logout", s.mapperLogout)
+	mp.POST("/approve", s.mapperApprove)
+	mp.POST("/reject", s.mapperReject)
+	mp.POST("/upload", s.mapperUpload)
+	mp.GET("/export.osc", s.mapperExport)
+
 	// The report form of the place page, for browsers without JavaScript.
 	e.POST("/place/:type/:id/report", s.postReportForm, s.limitReports)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"codeberg.org/openmap/openmap/geo"
+	"codeberg.org/openmap/openmap/internal/osmsync"
 	"codeberg.org/openmap/openmap/internal/store"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -95,6 +96,9 @@ type Config struct {
 	// DefaultView is where the map opens.
 	DefaultView View
 	Version     string
+	// Mapper is how reviewed reports go back to OpenStreetMap (the
+	// /mapper pages and the review queue).
+	Mapper MapperConfig
 }
 
 // View is a map position.
@@ -160,6 +164,18 @@ func (c Config) withDefaults() Config {
 		c.Version = "dev"
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.Mapper.OSM.Web == "" {
+		c.Mapper.OSM = osmsync.Production
+	}
+	if c.Mapper.RedirectURL == "" && c.BaseURL != "" {
+		c.Mapper.RedirectURL = c.BaseURL + "/mapper/callback"
+	}
+	if c.Mapper.Locale == "" {
+		c.Mapper.Locale = "fr"
+	}
+	if c.Mapper.CommentLanguage == "" {
+		c.Mapper.CommentLanguage = "en"
+	}
 	return c
 }
 
@@ -181,6 +197,11 @@ func (c Config) Validate() error {
 	if _, err := c.padHosts(); err != nil {
 		return err
 	}
+	if c.Mapper.ClientID != "" {
+		if _, err := osmsync.OAuthConfig(c.Mapper.OSM, c.Mapper.ClientID, c.Mapper.ClientSecret, c.Mapper.RedirectURL); err != nil {
+			return fmt.Errorf("api: mapper login: %w", err)
+		}
+	}
 	if c.MaxFeatures < 10 || c.ClusterAbove > c.MaxFeatures {
 		return fmt.Errorf("api: want 10 <= cluster-above (%d) <= max-features (%d)", c.ClusterAbove, c.MaxFeatures)
 	}
@@ -200,6 +221,9 @@ type Deps struct {
 	// called after the API routes, with the Server so pages can reuse
 	// PlaceDoc and the status of places.
 	Pages func(e *echo.Echo, s *Server)
+	// Edits is the edit queue of the mapper review; the store's own
+	// (store.OSMEdits) when nil and the store has one.
+	Edits EditStore
 }
 
 // Server holds the API's state: caches, limiters, counters.
@@ -222,6 +246,8 @@ type Server struct {
 	csp     string
 	posters *Posters
 	signs   *signsPage
+	edits   EditStore
+	mapper  *mapperState
 }
 
 // New builds the server and its echo instance. It reads (creating it the
@@ -267,6 +293,13 @@ func New(ctx context.Context, d Deps) (*echo.Echo, *Server, error) {
 		return nil, nil, err
 	}
 	if s.signs, err = newSignsPage(); err != nil {
+		return nil, nil, err
+	}
+	s.edits = d.Edits
+	if s.edits == nil {
+		s.edits = editStoreOf(d.Store)
+	}
+	if s.mapper, err = newMapperState(ctx, d.Store, cfg); err != nil {
 		return nil, nil, err
 	}
 	e := echo.New()

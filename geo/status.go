@@ -66,6 +66,9 @@ const (
 
 // Report is one report as the status rules see it.
 type Report struct {
+	// ID is the report's number where it is stored (0 when it is not), so
+	// what the rules conclude can point back to the reports behind it.
+	ID int64
 	// Contributor identifies who reported, as an opaque value (the keyed
 	// hash of the contributor key): equal values are the same person.
 	Contributor string

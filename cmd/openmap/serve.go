@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"codeberg.org/openmap/openmap/api"
@@ -19,13 +20,15 @@ import (
 // serveConfig is the configuration of openmap serve, validated before
 // anything starts.
 type serveConfig struct {
-	db, addr, baseURL, tz, country, tilesURL string
-	windowDays, quorum                       int
-	trustProxy, noZoneTable                  bool
-	readRate, reportRate, keyRate            float64
-	cacheEntries                             int
-	logFormat                                string
-	padHostsFile, padHost                    string
+	db, addr, baseURL, country, tilesURL      string
+	review                                    reviewFlags
+	osmClientID, osmClientSecret, osmRedirect string
+	hashtags, changesetLocale, commentLang    string
+	trustProxy, noZoneTable                   bool
+	readRate, reportRate, keyRate             float64
+	cacheEntries                              int
+	logFormat                                 string
+	padHostsFile, padHost                     string
 }
 
 func runServe(ctx context.Context, args []string, getenv env, s streams) error {
@@ -34,12 +37,16 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	fs.StringVar(&c.db, "db", "openmap.db", "SpatiaLite database file (made by openmap import)")
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
 	fs.StringVar(&c.baseURL, "base-url", "http://localhost:8080", "public URL of this instance, for links and posters")
-	fs.StringVar(&c.tz, "tz", "Europe/Paris", "time zone of places outside the built-in zone table (IANA name)")
 	fs.StringVar(&c.country, "country", "FR", "country for public holidays of places outside the built-in zone table")
 	fs.BoolVar(&c.noZoneTable, "no-zone-table", false, "use --tz and --country for every place")
 	fs.StringVar(&c.tilesURL, "tiles-url", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "base map tile URL template (allowed by the CSP)")
-	fs.IntVar(&c.windowDays, "window-days", 14, "days a report counts towards the status of a place")
-	fs.IntVar(&c.quorum, "quorum", 2, "independent contributors who must agree for a status to be confirmed")
+	addReviewFlags(fs, &c.review)
+	fs.StringVar(&c.osmClientID, "osm-client-id", "", "OAuth 2 client id of this instance's application on OSM (the /mapper login; none: /mapper says how to set it up)")
+	fs.StringVar(&c.osmClientSecret, "osm-client-secret", "", "its client secret (prefer OPENMAP_OSM_CLIENT_SECRET: a flag shows in ps)")
+	fs.StringVar(&c.osmRedirect, "osm-redirect-url", "", "OAuth 2 redirect URL registered on OSM (default --base-url + /mapper/callback)")
+	fs.StringVar(&c.hashtags, "hashtags", "openmap", "comma-separated changeset hashtags of the instance")
+	fs.StringVar(&c.changesetLocale, "changeset-locale", "fr", "changeset locale tag")
+	fs.StringVar(&c.commentLang, "comment-lang", "en", "language of the changeset comment (en or fr)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "take the client IP from X-Forwarded-For (only behind a reverse proxy)")
 	fs.Float64Var(&c.readRate, "read-rate", 20, "reads per second allowed per client IP (negative: no limit)")
 	fs.Float64Var(&c.reportRate, "report-rate", 6, "report posts per minute allowed per client IP (negative: no limit)")
@@ -51,9 +58,9 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return err
 	}
-	zone, err := time.LoadLocation(c.tz)
+	zone, err := time.LoadLocation(c.review.tz)
 	if err != nil {
-		return fmt.Errorf("%w: --tz %q: %v", errUsage, c.tz, err)
+		return fmt.Errorf("%w: --tz %q: %v", errUsage, c.review.tz, err)
 	}
 	var h slog.Handler = slog.NewTextHandler(s.stderr, nil)
 	if c.logFormat == "json" {
@@ -65,10 +72,20 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	if _, err := os.Stat(c.db); err != nil {
 		return fmt.Errorf("serve: database %s: %w (make it with openmap import)", c.db, err)
 	}
-	rules := geo.DefaultStatusRules()
-	rules.Window = time.Duration(c.windowDays) * 24 * time.Hour
-	rules.Quorum = c.quorum
+	rules := c.review.rules()
+	profile, err := c.review.tagProfile()
+	if err != nil {
+		return err
+	}
+	var tags []string
+	for _, h := range strings.Split(c.hashtags, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			tags = append(tags, h)
+		}
+	}
 	cfg := api.Config{
+		Mapper: api.MapperConfig{OSM: c.review.server(), ClientID: c.osmClientID, ClientSecret: c.osmClientSecret,
+			RedirectURL: c.osmRedirect, Profile: profile, Hashtags: tags, Locale: c.changesetLocale, CommentLanguage: c.commentLang},
 		BaseURL: c.baseURL, TilesURL: c.tilesURL, Zone: zone, Country: c.country, NoZoneTable: c.noZoneTable,
 		Rules: rules, TrustProxy: c.trustProxy, CacheEntries: c.cacheEntries, Version: version,
 		ReadsPerSecond: c.readRate, ReportsPerMinute: c.reportRate, ContributorsPerHour: c.keyRate,
@@ -115,7 +132,7 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", c.addr, err)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "db", c.db, "base_url", c.baseURL, "tz", c.tz, "country", c.country)
+	log.Info("serving", "addr", ln.Addr().String(), "db", c.db, "base_url", c.baseURL, "tz", c.review.tz, "country", c.country, "mapper_login", c.osmClientID != "", "osm", cfg.Mapper.OSM.API)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -20,20 +20,26 @@ import (
 	"codeberg.org/openmap/openmap/internal/store"
 )
 
-// runSync dispatches "openmap sync <sub>". The review queue itself
-// (sync queue, approve, reject) comes with the report store (issue 4); what
-// works on the edits mappers approved is here.
+// runSync dispatches "openmap sync <sub>": the review queue (queue,
+// approve, reject, in review.go) and what works on the edits mappers
+// approved (edits, upload, export, login).
 func runSync(ctx context.Context, args []string, getenv env, s streams) error {
 	subs := map[string]func(context.Context, []string, env, streams) error{
-		"edits":  runSyncEdits,
-		"upload": runSyncUpload,
-		"export": runSyncExport,
-		"login":  runSyncLogin,
+		"edits":   runSyncEdits,
+		"upload":  runSyncUpload,
+		"export":  runSyncExport,
+		"login":   runSyncLogin,
+		"queue":   runSyncQueue,
+		"approve": runSyncApprove,
+		"reject":  runSyncReject,
 	}
 	if len(args) == 0 || subs[args[0]] == nil {
 		fmt.Fprintln(s.stderr, `usage: openmap sync <command> [flags]
 
 commands:
+  queue   list the places whose confirmed status differs from OSM, with the proposed tag diff
+  approve approve proposals by place id (--edit key=value to correct one)
+  reject  reject proposals by place id (--reason)
   edits   list the edits mappers approved, and where they are on their way to OSM
   upload  upload the approved edits of the mapper whose token is in OPENMAP_OSM_TOKEN
   export  write the approved edits as an osmChange file for JOSM
@@ -41,7 +47,7 @@ commands:
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 			return flag.ErrHelp
 		}
-		return fmt.Errorf("%w: sync: want edits, upload, export or login", errUsage)
+		return fmt.Errorf("%w: sync: want queue, approve, reject, edits, upload, export or login", errUsage)
 	}
 	return subs[args[0]](ctx, args[1:], getenv, s)
 }
@@ -124,6 +130,7 @@ func runSyncUpload(ctx context.Context, args []string, getenv env, s streams) er
 	fs := newFlags("sync upload", s)
 	db := fs.String("db", "openmap.db", "SpatiaLite database file")
 	api := fs.String("osm-api", "", "OSM API base URL (default https://api.openstreetmap.org)")
+	osmURL := fs.String("osm-url", "", "OSM base URL, as for serve (used when --osm-api is not given)")
 	dev := fs.Bool("dev", false, "use the OSM dev server (master.apis.dev.openstreetmap.org)")
 	hashtags := fs.String("hashtags", "openmap", "comma-separated changeset hashtags")
 	locale := fs.String("locale", "fr", "changeset locale tag")
@@ -131,6 +138,9 @@ func runSyncUpload(ctx context.Context, args []string, getenv env, s streams) er
 	suffix := fs.String("crisis-suffix", "", "crisis profile key suffix, to name its keys in comments")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return err
+	}
+	if *api == "" {
+		api = osmURL
 	}
 	// The token comes from the environment only: a flag would show in ps.
 	token := getenv("OPENMAP_OSM_TOKEN")
@@ -177,9 +187,13 @@ func runSyncExport(ctx context.Context, args []string, getenv env, s streams) er
 	out := fs.String("o", "changes.osc", "osmChange file to write")
 	from := fs.String("from", "", "OSM file to take the elements from (offline); default: their current version from the OSM API")
 	api := fs.String("osm-api", "", "OSM API base URL (default https://api.openstreetmap.org)")
+	osmURL := fs.String("osm-url", "", "OSM base URL, as for serve (used when --osm-api is not given)")
 	dev := fs.Bool("dev", false, "use the OSM dev server")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return err
+	}
+	if *api == "" {
+		api = osmURL
 	}
 	st, err := openExisting(ctx, *db, "sync export")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -311,4 +312,39 @@ SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, 'rejected', ?, ?, ? FROM places WHERE osm_typ
 		return 0, fmt.Errorf("store: reject edit of %v: %w", e.Place, err)
 	}
 	return id, nil
+}
+
+// Settled returns, for every place a mapper already answered (a proposal
+// rejected, an edit uploaded, a note opened), when: the confirmation the
+// rejected proposal was made from, or the time the edit was approved (the
+// end of that second: created_at is kept to the second). The
+// review queue offers such a place again only for a newer confirmation, so
+// a value the mapper corrected is not proposed back from the same reports.
+// With removal, only the answers to removals of crisis keys (profile
+// "removal:…") count, else only the others.
+func (q OSMEdits) Settled(ctx context.Context, removal bool) (map[geo.PlaceID]time.Time, error) {
+	rows, err := q.s.db.QueryContext(ctx, `SELECT p.osm_type, p.osm_id, max(CASE WHEN e.state = 'rejected' THEN coalesce(e.confirmed_at, e.created_at) ELSE strftime('%Y-%m-%dT%H:%M:%SZ', e.created_at, '+1 second') END)
+FROM osm_edits e JOIN places p ON p.id = e.place_id
+WHERE e.state IN ('rejected', 'uploaded', 'noted') AND (e.profile LIKE 'removal:%') = ? GROUP BY e.place_id`, removal)
+	if err != nil {
+		return nil, fmt.Errorf("store: settled places: %w", err)
+	}
+	defer rows.Close()
+	out := map[geo.PlaceID]time.Time{}
+	for rows.Next() {
+		var (
+			id   geo.PlaceID
+			typ  string
+			when string
+		)
+		if err := rows.Scan(&typ, &id.ID, &when); err != nil {
+			return nil, fmt.Errorf("store: settled places: %w", err)
+		}
+		id.Type = geo.ElementType(typ)
+		out[id] = parseTime(when)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: settled places: %w", err)
+	}
+	return out, nil
 }

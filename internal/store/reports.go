@@ -63,7 +63,7 @@ type Report struct {
 // Rule returns the report as the status rules see it.
 func (r Report) Rule() geo.Report {
 	return geo.Report{
-		Contributor: hex.EncodeToString(r.Contributor), Status: r.Status, Trusted: r.Trusted != "",
+		ID: r.ID, Contributor: hex.EncodeToString(r.Contributor), Status: r.Status, Trusted: r.Trusted != "",
 		Hidden: r.Hidden, At: r.At, OpeningHours: r.OpeningHours,
 		Delivery: r.Delivery, Takeaway: r.Takeaway, Pickup: r.Pickup,
 	}
