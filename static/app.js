@@ -592,7 +592,7 @@
       s.appendChild(el('ul', null, SERVICES.map(function (k) { return el('li', {text: t('label.pair', {label: t('service.' + k), value: serviceText(sv[k])})}); })));
     }
     var links = el('p', {class: 'links'});
-    if (p.poster_url) { links.appendChild(el('a', {href: '/signs?place=' + encodeURIComponent(p.id), text: t('sheet.poster')})); }
+    if (p.poster_url) { links.appendChild(el('a', {href: '/signs?place=' + p.id, text: t('sheet.poster')})); }
     if (p.osm_url) { links.appendChild(el('a', {href: p.osm_url, rel: 'noopener', text: t('sheet.osm')})); }
     links.appendChild(el('a', {href: '/place/' + p.id + '?lang=' + state.lang, text: t('sheet.page')}));
     s.appendChild(links);

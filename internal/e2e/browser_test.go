@@ -453,7 +453,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("sheet title %q, want %q", title, a.Name)
 		}
 		for _, sel := range []string{`[data-report="open"]`, `[data-report="closed"]`, `[data-report="more"]`,
-			`#sheet a[href$="` + a.ID.String() + `.pdf"]`, `#sheet a[href="https://www.openstreetmap.org/` + a.ID.String() + `"]`} {
+			`#sheet a[href$="signs?place=` + a.ID.String() + `"]`, `#sheet a[href="https://www.openstreetmap.org/` + a.ID.String() + `"]`} {
 			if n := get(b, ctx, "look for "+sel, count(sel)); n != 1 {
 				t.Errorf("sheet: %d × %s, want 1", n, sel)
 			}
