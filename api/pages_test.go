@@ -173,7 +173,7 @@ func TestPagesPlacePage(t *testing.T) {
 		{"French by default", "/place/node/1", "", 200,
 			[]string{`<html lang="fr">`, "<h1>Boulangerie du Rocher</h1>", "Ouvert, horaires modifiés", "confirmé par plusieurs personnes",
 				"07:00–13:00, 15:30–19:30", "08:00–12:00", `class="today"`, "Livraison : non", "À emporter : oui",
-				`href="/signs?place=node/1"`, `href="https://www.openstreetmap.org/node/1"`, `action="/place/node/1/report"`,
+				`href="/signs?place=node%2f1"`, `href="https://www.openstreetmap.org/node/1"`, `action="/place/node/1/report"`,
 				`name="contributor" value="`, `value="open_adapted"`, "Confirmé pour la dernière fois 07/12/2026 07:00",
 				"« Seulement le matin pendant les travaux de la rue »", "<code>Mo-Fr 08:00-12:00</code>", "jusqu&#39;à lundi 18:00"},
 			nil},
