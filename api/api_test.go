@@ -343,6 +343,8 @@ func TestPostReportErrors(t *testing.T) {
 		{"unknown field", spar, keyA, `{"status":"open","contributor":"x"}`, 400, ""},
 		{"wrong type", spar, keyA, `{"status":"open","delivery":"yes"}`, 400, ""},
 		{"bad status", spar, keyA, `{"status":"maybe"}`, 400, "status"},
+		{"hours on a closed report", spar, keyA, `{"status":"closed","opening_hours":"Mo 09:00-10:00"}`, 400, "opening_hours"},
+		{"hours on a gone report", spar, keyA, `{"status":"gone","opening_hours":"24/7"}`, 400, "opening_hours"},
 		{"no status", spar, keyA, `{"remark":"hello"}`, 400, "status"},
 		{"remark too long", spar, keyA, `{"status":"open","remark":"` + long + `"}`, 400, "remark"},
 		{"control characters", spar, keyA, `{"status":"open","remark":"a\u0007b"}`, 400, "remark"},
@@ -779,7 +781,7 @@ func TestMetaRoutes(t *testing.T) {
 
 func TestExports(t *testing.T) {
 	ts := newTestServer(t, nil)
-	wantStatus(t, ts.report(spar, keyA, `{"status":"closed","opening_hours":"Mo 09:00-10:00"}`), 201)
+	wantStatus(t, ts.report(spar, keyA, `{"status":"open_adapted","opening_hours":"Mo 09:00-10:00"}`), 201)
 	stats := ts.do(req{target: "/api/v1/stats"})
 	var st struct{ Places, Gone int }
 	decode(t, stats, &st)
@@ -794,7 +796,7 @@ func TestExports(t *testing.T) {
 	found := false
 	for _, f := range g.Features {
 		if f.Properties["id"] == spar {
-			found = f.Properties["status"] == "closed" && f.Properties["reported_hours"] == "Mo 09:00-10:00"
+			found = f.Properties["status"] == "open_adapted" && f.Properties["reported_hours"] == "Mo 09:00-10:00"
 		}
 	}
 	if !found {
@@ -814,7 +816,7 @@ func TestExports(t *testing.T) {
 		if !strings.Contains(r[len(r)-1], "OpenStreetMap") {
 			t.Fatalf("row without attribution: %v", r)
 		}
-		if r[0] == spar && r[9] != "closed" {
+		if r[0] == spar && r[9] != "open_adapted" {
 			t.Errorf("Spar in CSV: %v", r)
 		}
 	}

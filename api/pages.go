@@ -513,7 +513,11 @@ func (h *pages) openNow(m static.Catalog, p PagePlace) string {
 	}
 	if hr.NextChange != nil {
 		t := hr.NextChange.In(h.d.Location)
-		s += " " + m.T(next, "when", strings.ToLower(m.T(dayKeys[t.Weekday()]))+" "+t.Format("15:04"))
+		day := m.T(dayKeys[t.Weekday()])
+		if m["lang.name"] == "Français" {
+			day = strings.ToLower(day) // « lundi 09:00 », but "Monday 09:00"
+		}
+		s += ", " + m.T(next, "when", day+" "+t.Format("15:04"))
 	}
 	return s
 }

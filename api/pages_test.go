@@ -178,7 +178,7 @@ func TestPagesPlacePage(t *testing.T) {
 				"« Seulement le matin pendant les travaux de la rue »", "<code>Mo-Fr 08:00-12:00</code>", "jusqu&#39;à lundi 18:00"},
 			nil},
 		{"English from Accept-Language", "/place/node/1", "en-GB,en;q=0.9", 200,
-			[]string{`<html lang="en">`, "confirmed by several people", "Open now until monday 18:00", `href="/place/node/1?lang=fr"`}, nil},
+			[]string{`<html lang="en">`, "confirmed by several people", "Open now, until Monday 18:00", `href="/place/node/1?lang=fr"`}, nil},
 		{"query beats the header", "/place/node/1?lang=en", "fr", 200, []string{`<html lang="en">`}, nil},
 		{"XSS name escaped", "/place/node/2", "", 200,
 			[]string{"<h1>&lt;img src=x onerror=alert(1)&gt;</h1>", "<title>&lt;img src=x onerror=alert(1)&gt; — openmap</title>",

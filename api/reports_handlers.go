@@ -181,6 +181,12 @@ func (s *Server) record(ctx context.Context, id geo.PlaceID, b reportBody, who [
 	if strings.IndexFunc(b.Remark, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
 		return 0, nil, badRequest("remark", "remark: control characters are not allowed", "remark : caractères de contrôle interdits")
 	}
+	if b.OpeningHours != "" && (st == geo.StatusClosed || st == geo.StatusGone) {
+		// Hours on a closed place would be shown, and printed, as hours
+		// in force.
+		return 0, nil, badRequest("opening_hours", "opening_hours: a place reported closed or gone has no hours; leave the field empty",
+			"opening_hours : un lieu signalé fermé ou disparu n'a pas d'horaires ; laissez le champ vide")
+	}
 	if b.OpeningHours != "" {
 		if n := utf8.RuneCountInString(b.OpeningHours); n > maxHoursValue {
 			return 0, nil, badRequest("opening_hours", fmt.Sprintf("opening_hours: at most %d characters", maxHoursValue),

@@ -133,7 +133,7 @@
     if (!iso) { return ''; }
     var d = new Date(iso);
     if (isNaN(d)) { return iso; }
-    var o = withDay ? {weekday: 'long', hour: '2-digit', minute: '2-digit'} : {day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit'};
+    var o = withDay ? {weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'} : {day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'};
     try { return new Intl.DateTimeFormat(state.lang, o).format(d); } catch (e) { return d.toLocaleString(); }
   }
 
@@ -521,7 +521,7 @@
   function hoursNow(p) {
     var h = p.reported_hours || p.hours;
     if (!h || h.open_now === null || h.open_now === undefined) { return el('p', {class: 'note', text: t('sheet.open_unknown')}); }
-    var next = h.next_change ? ' ' + t(h.open_now ? 'sheet.next_change' : 'sheet.next_open', {when: fmtDate(h.next_change, true)}) : '';
+    var next = h.next_change ? ', ' + t(h.open_now ? 'sheet.next_change' : 'sheet.next_open', {when: fmtDate(h.next_change, true)}) : '';
     return el('p', {class: h.open_now ? 'now-open' : 'now-closed', 'data-open-now': String(h.open_now), text: t(h.open_now ? 'sheet.open_now' : 'sheet.closed_now') + next});
   }
 
