@@ -35,7 +35,7 @@ func commands() map[string]command {
 		"serve":   {"serve the map, the API and the report form over HTTP", runServe},
 		"sign":    {"print a poster as PDF: shop TYPE/ID, neighbour (pad), area (places near a point)", runSign},
 		"stats":   {"print counts of places in the database", runStats},
-		"sync":    {"send mapper-approved edits back to OpenStreetMap (edits, upload, export, login)", runSync},
+		"sync":    {"review reports and send them back to OpenStreetMap (queue, approve, reject, upload, export, edits, login)", runSync},
 		"token":   {"create a moderator or mapper token (token create --role moderator)", runToken},
 		"update":  {"apply OSM diffs (osmChange) to the places in the database", runUpdate},
 		"version": {"print the version", runVersion},
@@ -81,7 +81,11 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		usage(stderr)
 		return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
 	}
-	return cmd.run(ctx, args[1:], getenv, streams{stdin, stdout, stderr})
+	err := cmd.run(ctx, args[1:], getenv, streams{stdin, stdout, stderr})
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h printed the flags: not a failure
+	}
+	return err
 }
 
 // newFlags makes the flag set of one subcommand; parse errors are returned,
@@ -128,4 +132,9 @@ func runVersion(_ context.Context, args []string, getenv env, s streams) error {
 	}
 	fmt.Fprintf(s.stdout, "openmap %s\n", version)
 	return nil
+}
+
+// noDatabase is the error of a command that needs an existing database.
+func noDatabase(op, path string) error {
+	return fmt.Errorf("%s: no database at %s (give --db or OPENMAP_DB, or make one with 'openmap import --db %s EXTRACT')", op, path, path)
 }

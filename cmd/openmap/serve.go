@@ -70,7 +70,7 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	}
 	log := slog.New(h)
 	if _, err := os.Stat(c.db); err != nil {
-		return fmt.Errorf("serve: database %s: %w (make it with openmap import)", c.db, err)
+		return noDatabase("serve", c.db)
 	}
 	rules := c.review.rules()
 	profile, err := c.review.tagProfile()

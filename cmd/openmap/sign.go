@@ -217,7 +217,7 @@ func (f storeFlags) open(ctx context.Context, cmd string) (*store.Store, *api.Po
 		return nil, nil, fmt.Errorf("%w: %s: --tz %q: %v", errUsage, cmd, *f.tz, err)
 	}
 	if _, err := os.Stat(*f.db); err != nil {
-		return nil, nil, fmt.Errorf("%s: database %s: %w", cmd, *f.db, err)
+		return nil, nil, noDatabase(cmd, *f.db)
 	}
 	cats, err := loadCategories(*f.categories)
 	if err != nil {
@@ -247,7 +247,8 @@ func runSignShop(ctx context.Context, args []string, getenv env, s streams) erro
 		fmt.Fprintln(s.stderr, "usage: openmap sign shop TYPE/ID [flags]   (TYPE/ID such as node/123)")
 		fs.PrintDefaults()
 	}
-	// The place may come before the flags, as in "sign shop node/1 -o x.pdf".
+	// The place may come before, between or after the flags, as in
+	// "sign shop node/1 -o x.pdf" or "sign shop --db d.db node/1 -o x.pdf".
 	var idArg string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		idArg, args = args[0], args[1:]
@@ -257,7 +258,11 @@ func runSignShop(ctx context.Context, args []string, getenv env, s streams) erro
 	}
 	if idArg == "" && fs.NArg() > 0 {
 		idArg = fs.Arg(0)
-	} else if fs.NArg() > 0 {
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+	}
+	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: sign shop: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 	if idArg == "" {

@@ -123,6 +123,17 @@ func TestSignShopAndArea(t *testing.T) {
 			t.Errorf("shop poster lacks %q: %s", want, text)
 		}
 	}
+	// Flags before and after the place are all read; a second place is refused.
+	between := filepath.Join(dir, "between.pdf")
+	if _, _, err := runCmd(t, env, "sign", "shop", "--lang", "en", "node/267901435", "-o", between); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(between); err != nil {
+		t.Errorf("-o after the place was ignored: %v", err)
+	}
+	if _, _, err := runCmd(t, env, "sign", "shop", "node/267901435", "node/1", "-o", between); !errors.Is(err, errUsage) {
+		t.Errorf("two places: %v, want a usage error", err)
+	}
 	if _, _, err := runCmd(t, env, "sign", "shop", "way/1", "-o", filepath.Join(dir, "x.pdf")); !errors.Is(err, errUsage) {
 		t.Errorf("unknown place: %v, want a usage error", err)
 	}

@@ -19,7 +19,7 @@ func runStats(ctx context.Context, args []string, getenv env, s streams) error {
 		return err
 	}
 	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("stats: database %s: %w", *db, err)
+		return noDatabase("stats", *db)
 	}
 	st, err := store.Open(ctx, *db)
 	if err != nil {

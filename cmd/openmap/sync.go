@@ -73,7 +73,7 @@ func osmServer(api, web string, dev bool) osmsync.Server {
 
 func openExisting(ctx context.Context, db, op string) (*store.Store, error) {
 	if _, err := os.Stat(db); err != nil {
-		return nil, fmt.Errorf("%s: database %s: %w", op, db, err)
+		return nil, noDatabase(op, db)
 	}
 	return store.Open(ctx, db)
 }

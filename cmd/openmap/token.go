@@ -27,7 +27,7 @@ func runToken(ctx context.Context, args []string, getenv env, s streams) error {
 		return fmt.Errorf("%w: --role must be moderator or mapper", errUsage)
 	}
 	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("token: database %s: %w", *db, err)
+		return noDatabase("token", *db)
 	}
 	st, err := store.Open(ctx, *db)
 	if err != nil {

@@ -27,7 +27,7 @@ func runUpdate(ctx context.Context, args []string, getenv env, s streams) error 
 		return fmt.Errorf("%w: update: no diff given", errUsage)
 	}
 	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("update: database %s: %w (import an extract first)", *db, err)
+		return noDatabase("update", *db)
 	}
 	cats, err := loadCategories(*catFile)
 	if err != nil {
