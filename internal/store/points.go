@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"codeberg.org/openmap/openmap/geo"
@@ -169,7 +170,10 @@ func (s *Store) Search(ctx context.Context, query string, near *orb.Point, limit
 		order = "((X(geom) - ?) * ?) * ((X(geom) - ?) * ?) + (Y(geom) - ?) * (Y(geom) - ?)"
 		args = append(args, near[0], k, near[0], k, near[1], near[1])
 	}
-	args = append(args, limit)
+	// Read more than asked, so that places whose name matches can come
+	// before those that match by category only ("marche u" → "Marché U"
+	// before every supermarché).
+	args = append(args, min(limit*5, 1000))
 	rows, err := s.db.QueryContext(ctx, `SELECT `+placeColumns+` FROM places WHERE state = 'active' AND `+strings.Join(conds, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search: %w", err)
@@ -177,6 +181,19 @@ func (s *Store) Search(ctx context.Context, query string, near *orb.Point, limit
 	out, err := collectPlaces(rows)
 	if err != nil {
 		return nil, fmt.Errorf("store: search: %w", err)
+	}
+	byName := func(p geo.Place) bool {
+		name := geo.Fold(p.Name)
+		for _, w := range words {
+			if !strings.Contains(name, w) {
+				return false
+			}
+		}
+		return true
+	}
+	sort.SliceStable(out, func(i, j int) bool { return byName(out[i]) && !byName(out[j]) })
+	if len(out) > limit {
+		out = out[:limit]
 	}
 	return out, nil
 }

@@ -171,3 +171,25 @@ func TestOverlappingSources(t *testing.T) {
 		t.Errorf("%v is %s", ps[1].ID, p.State)
 	}
 }
+
+// TestSearchNamesFirst: a place whose name matches comes before places that
+// match by their category label only, even when they are nearer.
+func TestSearchNamesFirst(t *testing.T) {
+	ctx := context.Background()
+	s, _ := open(t)
+	ps := []geo.Place{
+		{ID: geo.PlaceID{Type: geo.Node, ID: 1}, Name: "", Category: "food", Subcategory: "supermarket", Tags: map[string]string{"shop": "supermarket"}, Location: orb.Point{7.4200, 43.7300}},
+		{ID: geo.PlaceID{Type: geo.Node, ID: 2}, Name: "Carrefour", Category: "food", Subcategory: "supermarket", Tags: map[string]string{"shop": "supermarket"}, Location: orb.Point{7.4201, 43.7300}},
+		{ID: geo.PlaceID{Type: geo.Node, ID: 3}, Name: "Marché U", Category: "food", Subcategory: "supermarket", Tags: map[string]string{"shop": "supermarket"}, Location: orb.Point{7.4400, 43.7400}},
+	}
+	if _, err := s.ImportPlaces(ctx, "t", nil, ps, geo.DefaultCategories()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Search(ctx, "marche u", &orb.Point{7.42, 43.73}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0].Name != "Marché U" {
+		t.Errorf("search order: %+v", got)
+	}
+}
