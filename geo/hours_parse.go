@@ -943,6 +943,11 @@ func (p *parser) parseDateRange() (dateRange, *HoursError) {
 		}
 		p.i++
 		r.to = mdate{year: from.year, month: from.month, day: n.num}
+		if from.year != 0 && n.num < from.day {
+			// "2000 Jul 10-01" runs into the next year, as
+			// "2000 Jul 10-Jul 01" does below.
+			r.to.year++
+		}
 		r.hasTo = true
 	case p.isDateStart(1):
 		p.i++
