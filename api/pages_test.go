@@ -110,7 +110,7 @@ func pageBigPlace(id, name string) PagePlace {
 	p.ReportedHours = &PageHours{Raw: "Mo-Fr 08:00-12:00", Valid: true, OpenNow: pagePtr(true), NextChange: &next, Week: week("08:00–12:00")}
 	p.Services.Delivery, p.Services.Takeaway = pagePtr(false), pagePtr(true)
 	confirmed := now.Add(-3 * time.Hour)
-	p.Status = PageStatus{Status: "open_adapted", Confidence: "confirmed", LastConfirmed: &confirmed, Label: "Ouvert, horaires modifiés"}
+	p.Status = PageStatus{Status: "open_adapted", Confidence: "confirmed", LastConfirmed: &confirmed, Label: "Ouvert, horaires adaptés"}
 	for i := 0; i < 5; i++ {
 		p.Reports = append(p.Reports, struct {
 			Status       string    `json:"status"`
@@ -171,7 +171,7 @@ func TestPagesPlacePage(t *testing.T) {
 		want, notWant      []string
 	}{
 		{"French by default", "/place/node/1", "", 200,
-			[]string{`<html lang="fr">`, "<h1>Boulangerie du Rocher</h1>", "Ouvert, horaires modifiés", "confirmé par plusieurs personnes",
+			[]string{`<html lang="fr">`, "<h1>Boulangerie du Rocher</h1>", "Ouvert, horaires adaptés", "confirmé par plusieurs personnes",
 				"07:00–13:00, 15:30–19:30", "08:00–12:00", `class="today"`, "Livraison : non", "À emporter : oui",
 				`href="/signs?place=node%2f1"`, `href="https://www.openstreetmap.org/node/1"`, `action="/place/node/1/report"`,
 				`name="contributor" value="`, `value="open_adapted"`, "Confirmé pour la dernière fois 07/12/2026 07:00",
