@@ -68,7 +68,8 @@ func (s *Server) blockContributor(c echo.Context) error {
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&body); err != nil {
-		return badRequest("", "malformed JSON body: "+jsonProblem(err), "corps JSON mal formé : "+jsonProblem(err))
+		en, fr := jsonProblem(err)
+		return badRequest("", "malformed JSON body: "+en, "corps JSON mal formé : "+fr)
 	}
 	if body.ReportID <= 0 {
 		return badRequest("report_id", "report_id: want a report id", "report_id : on attend un numéro de signalement")

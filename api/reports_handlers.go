@@ -66,7 +66,8 @@ func (s *Server) postReport(c echo.Context) error {
 		if errors.As(err, &mbe) {
 			return echo.ErrStatusRequestEntityTooLarge
 		}
-		return badRequest("", "malformed JSON body: "+jsonProblem(err), "corps JSON mal formé : "+jsonProblem(err))
+		en, fr := jsonProblem(err)
+		return badRequest("", "malformed JSON body: "+en, "corps JSON mal formé : "+fr)
 	}
 	if dec.More() {
 		return badRequest("", "malformed JSON body: one object expected", "corps JSON mal formé : un seul objet attendu")
@@ -124,23 +125,27 @@ func (s *Server) statusAfterReport(reps []store.Report, ln string) StatusDoc {
 		LastConfirmed: timeOrNil(cs.LastConfirmed), Since: timeOrNil(cs.Since), Label: cs.Status.Label().In(ln)}
 }
 
-// jsonProblem says what is wrong with a body, without echoing it.
-func jsonProblem(err error) string {
+// jsonProblem says what is wrong with a body, in English and French,
+// without echoing it.
+func jsonProblem(err error) (en, fr string) {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.EOF):
-		return "empty body"
+		return "empty body", "corps vide"
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "the JSON ends too early"
+		return "the JSON ends too early", "le JSON s'arrête trop tôt"
 	case errors.As(err, &se):
-		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+		return fmt.Sprintf("syntax error at byte %d", se.Offset), fmt.Sprintf("erreur de syntaxe à l'octet %d", se.Offset)
+	case errors.As(err, &te) && te.Field == "":
+		return "the body must be one JSON object", "le corps doit être un objet JSON"
 	case errors.As(err, &te):
-		return fmt.Sprintf("field %q has the wrong type", te.Field)
+		return fmt.Sprintf("field %q has the wrong type", te.Field), fmt.Sprintf("le champ %q n'a pas le bon type", te.Field)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+		f := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		return "unknown field " + f, "champ inconnu " + f
 	}
-	return "cannot be read"
+	return "cannot be read", "illisible"
 }
 
 // contributor resolves who reports: a token holder (Authorization: Bearer),
