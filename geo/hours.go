@@ -177,7 +177,14 @@ func (r *hrule) write(b *strings.Builder) {
 			}
 			if d.hasTo {
 				b.WriteByte('-')
-				writeDate(b, d.to, d.to.year != 0 || d.to.month != d.from.month || d.to.easter || d.from.easter || d.to.day == 0 || d.from.day == 0, d.from.year)
+				prev := d.from.year
+				if d.from.year != 0 && d.to.year == d.from.year+1 && !d.to.easter && !d.from.easter &&
+					(d.to.month < d.from.month || d.to.month == d.from.month && d.to.day < d.from.day) {
+					// "2021 Dec 25-Jan 05": the parser runs into the next
+					// year by itself, so the end's year is left out.
+					prev = d.to.year
+				}
+				writeDate(b, d.to, d.to.year != 0 || d.to.month != d.from.month || d.to.easter || d.from.easter || d.to.day == 0 || d.from.day == 0, prev)
 			}
 		}
 	}
