@@ -23,7 +23,7 @@ import-demo: build
 	$(BIN) import --db $(DEMO_DB) --source demo $(DEMO_PBF)
 
 ## test: every test (vet, unit, system, browser), with the race detector
-FUZZTIME ?= 45s
+FUZZTIME ?= 20s
 
 test: lint test-go fuzz
 
