@@ -6,10 +6,12 @@ import (
 	"time"
 )
 
-// Bounds of inputsCache: places held, and reports held for one place.
+// Bounds of inputsCache: places held, reports held for one place and in
+// all (about 200 bytes each, so some 13 MB at most).
 const (
 	maxInputPlaces = 4096
-	maxInputsKept  = 4096
+	maxInputsKept  = 1024
+	maxInputsHeld  = 65536
 )
 
 // inputsCache saves the group-commit writer the read-back of a place's
@@ -27,6 +29,7 @@ type inputsCache struct {
 	rev    int64 // the revision the entries are true at; valid only if ok
 	ok     bool
 	places map[int64]*placeInputs
+	held   int // reports in places
 }
 
 type placeInputs struct {
@@ -41,14 +44,14 @@ type placeInputs struct {
 // current write transaction.
 func (c *inputsCache) sync(rev int64) {
 	if !c.ok || c.rev != rev {
-		c.places = nil
+		c.places, c.held = nil, 0
 	}
 	c.rev, c.ok = rev, true
 }
 
 // reset forgets everything (after a rollback).
 func (c *inputsCache) reset() {
-	c.places, c.ok = nil, false
+	c.places, c.held, c.ok = nil, 0, false
 }
 
 // committed records the revision the writer's commit left.
@@ -62,10 +65,11 @@ func (c *inputsCache) added(row int64, r Report) {
 	if e == nil {
 		return
 	}
-	if len(e.reps) >= maxInputsKept {
-		delete(c.places, row)
+	if len(e.reps) >= maxInputsKept || c.held >= maxInputsHeld {
+		c.drop(row)
 		return
 	}
+	c.held++
 	n := len(e.reps)
 	if n == 0 || reportLess(e.reps[n-1], r) {
 		e.reps = append(e.reps, r)
@@ -89,6 +93,7 @@ func (c *inputsCache) get(row int64, since time.Time) ([]Report, bool) {
 	i := sort.Search(len(e.reps), func(i int) bool { return !e.reps[i].At.Before(since) })
 	if i > 0 {
 		e.reps, e.since = e.reps[i:], since
+		c.held -= i
 	}
 	return e.reps[:len(e.reps):len(e.reps)], true
 }
@@ -102,13 +107,23 @@ func (c *inputsCache) put(row int64, since time.Time, reps []Report) {
 	if c.places == nil {
 		c.places = map[int64]*placeInputs{}
 	}
-	if len(c.places) >= maxInputPlaces {
-		for k := range c.places { // any one
-			delete(c.places, k)
+	c.drop(row)
+	for k := range c.places { // any ones, until there is room
+		if len(c.places) < maxInputPlaces && c.held+len(reps) <= maxInputsHeld {
 			break
 		}
+		c.drop(k)
 	}
 	c.places[row] = &placeInputs{since: since, reps: reps[:len(reps):len(reps)]}
+	c.held += len(reps)
+}
+
+// drop forgets the reports of place row.
+func (c *inputsCache) drop(row int64) {
+	if e := c.places[row]; e != nil {
+		c.held -= len(e.reps)
+		delete(c.places, row)
+	}
 }
 
 func reportLess(a, b Report) bool {

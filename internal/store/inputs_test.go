@@ -183,3 +183,45 @@ func TestAddReportInputsConcurrent(t *testing.T) {
 		t.Fatalf("%d answers", n)
 	}
 }
+
+// TestInputsCacheBounds: however many places and reports go through it,
+// the cache holds at most maxInputPlaces places and maxInputsHeld reports,
+// and counts them right.
+func TestInputsCacheBounds(t *testing.T) {
+	var c inputsCache
+	c.sync(1)
+	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	id := int64(0)
+	for row := range int64(3 * maxInputPlaces) {
+		reps := make([]Report, int(row%40))
+		for i := range reps {
+			id++
+			reps[i] = Report{ID: id, At: t0.Add(time.Duration(i) * time.Second)}
+		}
+		c.put(row, t0, reps)
+		for range 3 {
+			id++
+			c.added(row, Report{ID: id, At: t0.Add(time.Hour)})
+		}
+		if row%97 == 0 {
+			c.get(row, t0.Add(10*time.Second))
+		}
+		if row%61 != 0 {
+			continue
+		}
+		n := 0
+		for _, e := range c.places {
+			n += len(e.reps)
+		}
+		if n != c.held || c.held > maxInputsHeld || len(c.places) > maxInputPlaces {
+			t.Fatalf("after place %d: %d places, %d reports held, counted %d", row, len(c.places), n, c.held)
+		}
+	}
+	if got, ok := c.get(3*maxInputPlaces-1, t0); !ok || len(got) != (3*maxInputPlaces-1)%40+3 {
+		t.Fatalf("last place: %d reports, held %v", len(got), ok)
+	}
+	c.sync(2) // another writer bumped the revision
+	if _, ok := c.get(3*maxInputPlaces-1, t0); ok || c.held != 0 {
+		t.Fatal("entries kept across a revision the writer did not make")
+	}
+}
