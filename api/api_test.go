@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strings"
@@ -931,5 +932,46 @@ func TestAccessLogHasNoIP(t *testing.T) {
 		if strings.Contains(logs, bad) {
 			t.Errorf("log holds %q", bad)
 		}
+	}
+}
+
+// TestPostAnswerStatusAsGet: the status in a report's 201 (the place
+// document, from the inputs its transaction read back, and the minimal
+// answer) is the one a GET of the place says right after, report after
+// report.
+func TestPostAnswerStatusAsGet(t *testing.T) {
+	ts := newTestServer(t, nil)
+	steps := []struct {
+		key, status string
+		minimal     bool
+	}{
+		{keyA, "open", false}, {keyB, "closed", true}, {keyB, "open", false}, {keyC, "partial", true},
+		{keyA, "partial", false}, {keyC, "closed", false}, {keyA, "closed", true},
+	}
+	status := func(w *httptest.ResponseRecorder) string {
+		t.Helper()
+		var doc struct {
+			Status map[string]any `json:"status"`
+		}
+		decode(t, w, &doc)
+		delete(doc.Status, "locked") // the minimal answer has no lock flag
+		b, _ := json.Marshal(doc.Status)
+		return string(b)
+	}
+	for i, st := range steps {
+		r := req{method: http.MethodPost, target: "/api/v1/places/" + spar + "/reports", key: st.key, body: `{"status":"` + st.status + `"}`}
+		if st.minimal {
+			r.header = map[string]string{"Prefer": "return=minimal"}
+		}
+		w := ts.do(r)
+		if w.Code != http.StatusCreated {
+			t.Fatalf("step %d: %d %s", i, w.Code, w.Body.String())
+		}
+		got := status(w)
+		want := status(ts.do(req{target: "/api/v1/places/" + spar}))
+		if got != want {
+			t.Errorf("step %d (%s %s): 201 says %s, GET says %s", i, st.key, st.status, got, want)
+		}
+		ts.clock.advance(time.Minute)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -136,4 +137,26 @@ func BenchmarkPostReportMinimal(b *testing.B) {
 			b.Fatal(w.Code, w.Body.String())
 		}
 	}
+}
+
+// BenchmarkPostReportParallel: minimal report posts from 16 goroutines, as
+// wrk's 16 connections in scripts/bench-api.sh, so that group commit
+// batches them; reports rotate over the places of Monaco and 1000 keys.
+func BenchmarkPostReportParallel(b *testing.B) {
+	ts := newTestServer(b, nil)
+	ids := benchPlaces(b, ts)
+	var n atomic.Int64
+	b.SetParallelism(8) // 16 goroutines on 2 cores
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(n.Add(1))
+			key := fmt.Sprintf("benchKey%04d_abcdefghijklmnop", (i*7919)%1000)
+			w := ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + ids[i%len(ids)] + "/reports", key: key,
+				body: `{"status":"open","opening_hours":"Mo-Fr 09:00-18:00","remark":"bench"}`, header: map[string]string{"Prefer": "return=minimal"}})
+			if w.Code != http.StatusCreated {
+				b.Error(w.Code, w.Body.String())
+				return
+			}
+		}
+	})
 }

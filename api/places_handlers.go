@@ -402,6 +402,13 @@ const maxReportsShown = 50
 // hidden reports (for moderators). store.ErrNotFound if there is no such
 // place.
 func (s *Server) PlaceDoc(ctx context.Context, id geo.PlaceID, ln string, withHidden bool) (PlaceDoc, error) {
+	return s.placeDoc(ctx, id, ln, withHidden, nil)
+}
+
+// placeDoc is PlaceDoc; with inputs set (the status inputs a report's
+// transaction read back, AddReportInputs), the status is computed from
+// them instead of reading the window's reports again.
+func (s *Server) placeDoc(ctx context.Context, id geo.PlaceID, ln string, withHidden bool, inputs *[]store.Report) (PlaceDoc, error) {
 	p, err := s.st.Place(ctx, id)
 	if err != nil {
 		return PlaceDoc{}, err
@@ -409,8 +416,10 @@ func (s *Server) PlaceDoc(ctx context.Context, id geo.PlaceID, ln string, withHi
 	now := s.now()
 	// The window's reports decide the status; the history shows the
 	// newest ones, older included.
-	cs, _, err := placeStatus(ctx, s.st, s.cfg.Rules, s.cats, p, now)
-	if err != nil {
+	var cs geo.CurrentStatus
+	if inputs != nil {
+		cs = s.cfg.Rules.Compute(now, rulesInput(*inputs), evidenceOf(s.cats, p.State == geo.Gone, p.Tags))
+	} else if cs, _, err = placeStatus(ctx, s.st, s.cfg.Rules, s.cats, p, now); err != nil {
 		return PlaceDoc{}, err
 	}
 	history, err := s.st.LatestReports(ctx, id, maxReportsShown+1)

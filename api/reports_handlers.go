@@ -92,7 +92,7 @@ func (s *Server) postReport(c echo.Context) error {
 		c.Response().Header().Set("Preference-Applied", "return=minimal")
 		return sendJSON(c, http.StatusCreated, map[string]any{"id": id.String(), "report_id": rid, "status": st})
 	}
-	doc, err := s.PlaceDoc(ctx, id, lang(c), false)
+	doc, err := s.placeDoc(ctx, id, lang(c), false, &inputs)
 	if err != nil {
 		return err
 	}

@@ -107,31 +107,48 @@ func (b *batcher) loop(s *Store) {
 // writeBatch writes the reports in one transaction. Domain errors
 // (unknown place, locked, blocked) are answered per report; any other
 // failure rolls the batch back and each report is then tried alone.
+// The status inputs asked for come from s.inputs when it holds the place,
+// else from placeReportsSQL in the same transaction.
 func (s *Store) writeBatch(batch []batchReq) {
 	ctx := context.Background()
 	res := make([]batchRes, len(batch))
-	stmts, err := s.wprepared(ctx, reportCheckSQL, reportInsertSQL, bumpSQL, placeReportsSQL)
+	stmts, err := s.wprepared(ctx, reportCheckSQL, reportInsertSQL, bumpSQL, placeReportsSQL, revisionSQL)
+	wrote := false
+	var rev int64
 	if err == nil {
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			wrote := false
+			if err := tx.StmtContext(ctx, stmts[4]).QueryRowContext(ctx).Scan(&rev); err != nil {
+				return err
+			}
+			s.inputs.sync(rev)
 			for i, req := range batch {
-				id, err := addReportTx(ctx, tx, stmts[0], stmts[1], req.r)
+				id, row, err := addReportTx(ctx, tx, stmts[0], stmts[1], req.r)
 				if err != nil && !isDomain(err) {
 					return err
 				}
 				res[i] = batchRes{id: id, err: err}
-				if err == nil && !req.since.IsZero() {
-					// Read back in the same transaction: it sees
-					// this report and those before it.
-					rows, err := tx.StmtContext(ctx, stmts[3]).QueryContext(ctx, req.r.Place.Type, req.r.Place.ID, fmtTime(req.since))
-					if err != nil {
-						return err
-					}
-					if res[i].inputs, err = collectReports(rows); err != nil {
-						return err
-					}
+				if err != nil {
+					continue
 				}
-				wrote = wrote || err == nil
+				wrote = true
+				s.inputs.added(row, storedReport(id, req.r))
+				if req.since.IsZero() {
+					continue
+				}
+				if reps, ok := s.inputs.get(row, req.since); ok {
+					res[i].inputs = reps
+					continue
+				}
+				// Read back in the same transaction: it sees
+				// this report and those before it.
+				rows, err := tx.StmtContext(ctx, stmts[3]).QueryContext(ctx, req.r.Place.Type, req.r.Place.ID, fmtTime(req.since))
+				if err != nil {
+					return err
+				}
+				if res[i].inputs, err = collectReports(rows); err != nil {
+					return err
+				}
+				s.inputs.put(row, req.since, res[i].inputs)
 			}
 			if !wrote {
 				return nil
@@ -139,6 +156,12 @@ func (s *Store) writeBatch(batch []batchReq) {
 			_, err := tx.StmtContext(ctx, stmts[2]).ExecContext(ctx)
 			return err
 		})
+	}
+	switch {
+	case err != nil:
+		s.inputs.reset()
+	case wrote:
+		s.inputs.committed(rev + 1)
 	}
 	if err != nil && len(batch) > 1 {
 		for _, req := range batch {

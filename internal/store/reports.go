@@ -125,27 +125,29 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // addReportTx checks and inserts one report inside tx; the domain errors
-// (ErrNotFound, ErrLocked, ErrBlocked) come before any write.
-func addReportTx(ctx context.Context, tx *sql.Tx, check, insert *sql.Stmt, r NewReport) (int64, error) {
+// (ErrNotFound, ErrLocked, ErrBlocked) come before any write. It returns
+// the report's id and the place's row.
+func addReportTx(ctx context.Context, tx *sql.Tx, check, insert *sql.Stmt, r NewReport) (int64, int64, error) {
 	var placeRow int64
 	var locked, blocked int
 	err := tx.StmtContext(ctx, check).QueryRowContext(ctx, r.Contributor, r.Place.Type, r.Place.ID).Scan(&placeRow, &locked, &blocked)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return 0, ErrNotFound
+		return 0, 0, ErrNotFound
 	case err != nil:
-		return 0, err
+		return 0, 0, err
 	case locked == 1:
-		return 0, ErrLocked
+		return 0, 0, ErrLocked
 	case blocked == 1:
-		return 0, ErrBlocked
+		return 0, 0, ErrBlocked
 	}
 	res, err := tx.StmtContext(ctx, insert).ExecContext(ctx, placeRow, string(r.Status), r.OpeningHours, boolArg(r.Delivery), boolArg(r.Takeaway), boolArg(r.Pickup),
 		r.Remark, fmtTime(r.At), r.Contributor, r.Trusted)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	return id, placeRow, err
 }
 
 const placeReportsSQL = `SELECT ` + reportColumns + ` FROM reports r JOIN places p ON p.id = r.place_id
@@ -246,11 +248,13 @@ WHERE r.id IN (`+fmt.Sprintf(countingReports, "")+`) ORDER BY r.created_at, r.id
 // one read of a one-row table.
 func (s *Store) Revision(ctx context.Context) (int64, error) {
 	var v int64
-	if err := s.queryRow(ctx, `SELECT n FROM revision WHERE id = 1`).Scan(&v); err != nil {
+	if err := s.queryRow(ctx, revisionSQL).Scan(&v); err != nil {
 		return 0, fmt.Errorf("store: revision: %w", err)
 	}
 	return v, nil
 }
+
+const revisionSQL = `SELECT n FROM revision WHERE id = 1`
 
 const bumpSQL = `UPDATE revision SET n = n + 1 WHERE id = 1`
 

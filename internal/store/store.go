@@ -44,8 +44,9 @@ type Store struct {
 	db   *sql.DB // reads: a pool
 	wdb  *sql.DB // writes: one connection, BEGIN IMMEDIATE
 
-	rstmts, wstmts stmtCache // prepared hot statements (stmt.go)
-	batch          batcher   // group commit of reports (batch.go)
+	rstmts, wstmts stmtCache   // prepared hot statements (stmt.go)
+	batch          batcher     // group commit of reports (batch.go)
+	inputs         inputsCache // status inputs by place, the batcher's (inputs.go)
 }
 
 // Open opens (creating if needed) the SpatiaLite database at path and brings
