@@ -65,7 +65,19 @@ func (c *inputsCache) added(row int64, r Report) {
 	if e == nil {
 		return
 	}
-	if len(e.reps) >= maxInputsKept || c.held >= maxInputsHeld {
+	if len(e.reps) >= maxInputsKept {
+		c.drop(row)
+		return
+	}
+	for k := range c.places { // room for one more: forget other places
+		if c.held < maxInputsHeld {
+			break
+		}
+		if k != row {
+			c.drop(k)
+		}
+	}
+	if c.held >= maxInputsHeld {
 		c.drop(row)
 		return
 	}
