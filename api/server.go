@@ -109,60 +109,28 @@ type View struct {
 }
 
 func (c Config) withDefaults() Config {
-	if c.TilesURL == "" {
-		c.TilesURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-	}
-	if c.TilesAttribution == "" {
-		c.TilesAttribution = "© OpenStreetMap contributors"
-	}
-	if c.TilesMaxZoom == 0 {
-		c.TilesMaxZoom = 19
-	}
-	if c.Zone == nil {
-		c.Zone = time.UTC
-	}
+	orDefault(&c.TilesURL, "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+	orDefault(&c.TilesAttribution, "© OpenStreetMap contributors")
+	orDefault(&c.TilesMaxZoom, 19)
+	orDefault(&c.Zone, time.UTC)
 	if c.Rules.Window == 0 {
 		c.Rules = geo.DefaultStatusRules()
 	}
-	if c.MaxBodyBytes == 0 {
-		c.MaxBodyBytes = 16 << 10
-	}
-	if c.ReadsPerSecond == 0 {
-		c.ReadsPerSecond = 20
-	}
-	if c.ReadBurst == 0 {
-		c.ReadBurst = 100
-	}
-	if c.ReportsPerMinute == 0 {
-		c.ReportsPerMinute = 6
-	}
-	if c.ReportBurst == 0 {
-		c.ReportBurst = 20
-	}
-	if c.ContributorsPerHour == 0 {
-		c.ContributorsPerHour = 60
-	}
-	if c.ContributorBurst == 0 {
-		c.ContributorBurst = 30
-	}
-	if c.ClusterAbove == 0 {
-		c.ClusterAbove = 2000
-	}
-	if c.MaxFeatures == 0 {
-		c.MaxFeatures = 3000
-	}
-	if c.MaxSpanDegrees == 0 {
-		c.MaxSpanDegrees = 10
-	}
-	if c.CacheEntries == 0 {
-		c.CacheEntries = 512
-	}
+	orDefault(&c.MaxBodyBytes, 16<<10)
+	orDefault(&c.ReadsPerSecond, 20)
+	orDefault(&c.ReadBurst, 100)
+	orDefault(&c.ReportsPerMinute, 6)
+	orDefault(&c.ReportBurst, 20)
+	orDefault(&c.ContributorsPerHour, 60)
+	orDefault(&c.ContributorBurst, 30)
+	orDefault(&c.ClusterAbove, 2000)
+	orDefault(&c.MaxFeatures, 3000)
+	orDefault(&c.MaxSpanDegrees, 10)
+	orDefault(&c.CacheEntries, 512)
 	if c.DefaultView.Zoom == 0 {
 		c.DefaultView = View{Lat: 43.7384, Lon: 7.4246, Zoom: 15}
 	}
-	if c.Version == "" {
-		c.Version = "dev"
-	}
+	orDefault(&c.Version, "dev")
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.Mapper.OSM.Web == "" {
 		c.Mapper.OSM = osmsync.Production
@@ -170,13 +138,18 @@ func (c Config) withDefaults() Config {
 	if c.Mapper.RedirectURL == "" && c.BaseURL != "" {
 		c.Mapper.RedirectURL = c.BaseURL + "/mapper/callback"
 	}
-	if c.Mapper.Locale == "" {
-		c.Mapper.Locale = "fr"
-	}
-	if c.Mapper.CommentLanguage == "" {
-		c.Mapper.CommentLanguage = "en"
-	}
+	orDefault(&c.Mapper.Locale, "fr")
+	orDefault(&c.Mapper.CommentLanguage, "en")
 	return c
+}
+
+// orDefault sets *p to v when it holds its type's zero value (an unset
+// Config field).
+func orDefault[T comparable](p *T, v T) {
+	var zero T
+	if *p == zero {
+		*p = v
+	}
 }
 
 // Validate says what is wrong with the configuration (defaults applied).

@@ -129,14 +129,11 @@ type pass struct {
 	misplaced *atomic.Bool
 }
 
-// scanFile runs one pass over one file, calling each for every element kept
-// by the filters, in file order and from one goroutine. read counts the
-// compressed bytes read.
-func scanFile(ctx context.Context, path string, idx *pbfIndex, p pass, procs int, read *atomic.Int64, each func(osm.Object) error) error {
-	fmtKind, err := sniff(path)
-	if err != nil {
-		return err
-	}
+// scanFile runs one pass over one file of the given format (told by sniff
+// once per read, not per pass), calling each for every element kept by the
+// filters, in file order and from one goroutine. read counts the compressed
+// bytes read.
+func scanFile(ctx context.Context, path string, fmtKind format, idx *pbfIndex, p pass, procs int, read *atomic.Int64, each func(osm.Object) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err

@@ -119,6 +119,7 @@ func read(ctx context.Context, files []string, opt Options, split bool) ([]geo.P
 	}
 
 	indexes := map[string]*pbfIndex{}
+	kinds := map[string]format{}
 	for _, f := range files {
 		st, err := os.Stat(f)
 		if err != nil {
@@ -134,6 +135,7 @@ func read(ctx context.Context, files []string, opt Options, split bool) ([]geo.P
 		if err != nil {
 			return nil, sum, fmt.Errorf("import %s: %w", f, err)
 		}
+		kinds[f] = kind
 		if kind == formatPBF {
 			idx, err := indexPBF(f)
 			if err != nil {
@@ -213,7 +215,7 @@ func read(ctx context.Context, files []string, opt Options, split bool) ([]geo.P
 			p.filterRelation = func(r *osm.Relation) bool { objects.Add(1); return f(r) }
 		}
 		for _, f := range files {
-			if err := scanFile(ctx, f, indexes[f], p, procs, &read, each); err != nil {
+			if err := scanFile(ctx, f, kinds[f], indexes[f], p, procs, &read, each); err != nil {
 				return fmt.Errorf("import %s: %w", f, err)
 			}
 		}

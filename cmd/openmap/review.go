@@ -176,14 +176,7 @@ func runSyncQueue(ctx context.Context, args []string, getenv env, s streams) err
 	tw := tabwriter.NewWriter(s.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PLACE\tNAME\tSTATUS\tREPORTS\tCHANGE\tOSM")
 	for _, q := range out {
-		change := make([]string, 0, len(q.Diff))
-		for _, c := range q.Diff {
-			change = append(change, c.String())
-		}
-		if q.Note != nil {
-			change = append(change, "note")
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", q.Place, q.Name, q.Status, len(q.Reports), strings.Join(change, "; "), q.OSMURL)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", q.Place, q.Name, q.Status, len(q.Reports), changeText(q.Diff, q.Note != nil), q.OSMURL)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -304,4 +297,17 @@ func runSyncDecide(ctx context.Context, op string, args []string, getenv env, s 
 		return fmt.Errorf("sync %s: %d of %d place(s) failed: %s", op, len(failed), len(ids), strings.Join(failed, " "))
 	}
 	return nil
+}
+
+// changeText is a proposal on one line for the tables of sync queue and
+// sync edits: the tag changes, and "note" when an OSM note goes with them.
+func changeText(d geo.TagDiff, note bool) string {
+	change := make([]string, 0, len(d)+1)
+	for _, c := range d {
+		change = append(change, c.String())
+	}
+	if note {
+		change = append(change, "note")
+	}
+	return strings.Join(change, "; ")
 }

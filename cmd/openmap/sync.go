@@ -110,14 +110,7 @@ func runSyncEdits(ctx context.Context, args []string, getenv env, s streams) err
 	tw := tabwriter.NewWriter(s.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tPLACE\tNAME\tSTATE\tCHANGESET\tCHANGE")
 	for _, e := range edits {
-		change := make([]string, 0, len(e.Diff))
-		for _, c := range e.Diff {
-			change = append(change, c.String())
-		}
-		if e.Note != nil {
-			change = append(change, "note")
-		}
-		detail := strings.Join(change, "; ")
+		detail := changeText(e.Diff, e.Note != nil)
 		if e.Reason != "" {
 			detail += " (" + e.Reason + ")"
 		}
