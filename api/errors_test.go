@@ -27,7 +27,7 @@ func (f failingStore) Place(ctx context.Context, id geo.PlaceID) (geo.Place, err
 	return f.Store.Place(ctx, id)
 }
 
-func (f failingStore) AddReportInputs(ctx context.Context, r store.NewReport, since time.Time) (int64, []store.Report, error) {
+func (f failingStore) AddReportInputs(ctx context.Context, r store.NewReport, since time.Time) (int64, []geo.Report, error) {
 	if f.addErr != nil {
 		return 0, nil, f.addErr
 	}

@@ -408,7 +408,7 @@ func (s *Server) PlaceDoc(ctx context.Context, id geo.PlaceID, ln string, withHi
 // placeDoc is PlaceDoc; with inputs set (the status inputs a report's
 // transaction read back, AddReportInputs), the status is computed from
 // them instead of reading the window's reports again.
-func (s *Server) placeDoc(ctx context.Context, id geo.PlaceID, ln string, withHidden bool, inputs *[]store.Report) (PlaceDoc, error) {
+func (s *Server) placeDoc(ctx context.Context, id geo.PlaceID, ln string, withHidden bool, inputs *[]geo.Report) (PlaceDoc, error) {
 	p, err := s.st.Place(ctx, id)
 	if err != nil {
 		return PlaceDoc{}, err
@@ -418,7 +418,7 @@ func (s *Server) placeDoc(ctx context.Context, id geo.PlaceID, ln string, withHi
 	// newest ones, older included.
 	var cs geo.CurrentStatus
 	if inputs != nil {
-		cs = s.cfg.Rules.Compute(now, rulesInput(*inputs), evidenceOf(s.cats, p.State == geo.Gone, p.Tags))
+		cs = s.cfg.Rules.Compute(now, *inputs, evidenceOf(s.cats, p.State == geo.Gone, p.Tags))
 	} else if cs, _, err = placeStatus(ctx, s.st, s.cfg.Rules, s.cats, p, now); err != nil {
 		return PlaceDoc{}, err
 	}

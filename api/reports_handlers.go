@@ -119,8 +119,8 @@ func preferMinimal(h string) bool {
 // statusAfterReport computes the status of a place right after a report
 // was stored, from the window's reports read back in its transaction: with
 // at least one counting report, OSM's tags do not speak.
-func (s *Server) statusAfterReport(reps []store.Report, ln string) StatusDoc {
-	cs := s.cfg.Rules.Compute(s.now(), rulesInput(reps), s.evidence(false, nil))
+func (s *Server) statusAfterReport(inputs []geo.Report, ln string) StatusDoc {
+	cs := s.cfg.Rules.Compute(s.now(), inputs, s.evidence(false, nil))
 	return StatusDoc{Status: string(cs.Status), Confidence: string(cs.Confidence),
 		LastConfirmed: timeOrNil(cs.LastConfirmed), Since: timeOrNil(cs.Since), Label: cs.Status.Label().In(ln)}
 }
@@ -168,7 +168,7 @@ func (s *Server) contributor(ctx context.Context, key, auth string) ([]byte, str
 
 // record validates a report and stores it. It returns the report id and the
 // place's status inputs right after it.
-func (s *Server) record(ctx context.Context, id geo.PlaceID, b reportBody, who []byte, trusted string) (int64, []store.Report, error) {
+func (s *Server) record(ctx context.Context, id geo.PlaceID, b reportBody, who []byte, trusted string) (int64, []geo.Report, error) {
 	st, err := geo.ParseStatus(b.Status)
 	if err != nil {
 		return 0, nil, badRequest("status", "status: want one of open, open_adapted, partial, closed, gone",

@@ -30,7 +30,7 @@ type Store interface {
 	Search(ctx context.Context, query string, near *orb.Point, limit int) ([]geo.Place, error)
 	Stats(ctx context.Context) (store.Stats, error)
 	AddReport(ctx context.Context, r store.NewReport) (int64, error)
-	AddReportInputs(ctx context.Context, r store.NewReport, since time.Time) (int64, []store.Report, error)
+	AddReportInputs(ctx context.Context, r store.NewReport, since time.Time) (int64, []geo.Report, error)
 	PlaceReports(ctx context.Context, id geo.PlaceID, since time.Time) ([]store.Report, error)
 	PlacesNear(ctx context.Context, p orb.Point, radius float64, limit int) ([]geo.Place, error)
 	LatestReports(ctx context.Context, id geo.PlaceID, n int) ([]store.Report, error)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"codeberg.org/openmap/openmap/geo"
 )
 
 // maxBatch bounds the reports of one transaction.
@@ -34,7 +36,7 @@ type batchReq struct {
 
 type batchRes struct {
 	id     int64
-	inputs []Report
+	inputs []geo.Report
 	err    error
 }
 
@@ -131,7 +133,7 @@ func (s *Store) writeBatch(batch []batchReq) {
 					continue
 				}
 				wrote = true
-				s.inputs.added(row, storedReport(id, req.r))
+				s.inputs.added(row, storedInput(id, req.r))
 				if req.since.IsZero() {
 					continue
 				}
@@ -145,9 +147,11 @@ func (s *Store) writeBatch(batch []batchReq) {
 				if err != nil {
 					return err
 				}
-				if res[i].inputs, err = collectReports(rows); err != nil {
+				reps, err := collectReports(rows)
+				if err != nil {
 					return err
 				}
+				res[i].inputs = statusInputs(reps)
 				s.inputs.put(row, req.since, res[i].inputs)
 			}
 			if !wrote {

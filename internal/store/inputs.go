@@ -1,23 +1,27 @@
 package store
 
 import (
-	"bytes"
+	"encoding/hex"
 	"sort"
 	"time"
+
+	"codeberg.org/openmap/openmap/geo"
 )
 
-// Bounds of inputsCache: places held, reports held for one place and in
-// all (about 200 bytes each, so some 13 MB at most).
+// Bounds of inputsCache: places held, inputs held for one place and in
+// all (about 200 bytes each, so some 26 MB at most).
 const (
-	maxInputPlaces = 4096
-	maxInputsKept  = 1024
-	maxInputsHeld  = 65536
+	maxInputPlaces = 8192
+	maxInputsKept  = 2048
+	maxInputsHeld  = 131072
 )
 
 // inputsCache saves the group-commit writer the read-back of a place's
 // status inputs (placeReportsSQL) after each report: per place row, it
-// holds the visible reports made at or after a time, as the query would
-// return them, and the writer appends every report it inserts.
+// holds, as rule inputs in (created_at, id) order, the visible reports made
+// at or after a time that can count — each contributor's latest one, and
+// maybe some older ones it superseded (see added) — and the writer appends
+// every report it inserts.
 //
 // It is owned by the batcher goroutine (no lock) and trusted only at the
 // store revision it saw last: every other write that changes reports
@@ -29,15 +33,16 @@ type inputsCache struct {
 	rev    int64 // the revision the entries are true at; valid only if ok
 	ok     bool
 	places map[int64]*placeInputs
-	held   int // reports in places
+	held   int // inputs in places
 }
 
 type placeInputs struct {
-	since time.Time // every visible report made at or after since is in reps
-	// reps are in (created_at, id) order, as placeReportsSQL sorts them.
-	// Slices handed out are capped at their length, and no element is
-	// changed once handed out: appends go past them, inserts copy.
-	reps []Report
+	since time.Time // every contributor's latest visible report made at or after since is in reps
+	// reps are in (At, ID) order. Slices handed out are capped at their
+	// length, and no element is changed once handed out: appends go past
+	// them, inserts and compactions copy.
+	reps  []geo.Report
+	stale int // reports in reps that a later one of the same contributor supersedes
 }
 
 // sync makes the cache trustworthy at rev, the revision read inside the
@@ -59,8 +64,11 @@ func (c *inputsCache) committed(rev int64) {
 	c.rev = rev
 }
 
-// added records a report just inserted for place row.
-func (c *inputsCache) added(row int64, r Report) {
+// added records a report just inserted for place row. The report it
+// supersedes, if any, stays until a quarter of the place's inputs are
+// stale: the rules skip it, and dropping it at once would copy the whole
+// list on every report.
+func (c *inputsCache) added(row int64, r geo.Report) {
 	e := c.places[row]
 	if e == nil {
 		return
@@ -81,38 +89,51 @@ func (c *inputsCache) added(row int64, r Report) {
 		c.drop(row)
 		return
 	}
+	for i := range e.reps {
+		if e.reps[i].Contributor == r.Contributor {
+			e.stale++ // this one or the new one, whichever is older
+			break
+		}
+	}
 	c.held++
 	n := len(e.reps)
-	if n == 0 || reportLess(e.reps[n-1], r) {
+	if n == 0 || inputLess(e.reps[n-1], r) {
 		e.reps = append(e.reps, r)
-		return
+	} else {
+		// Made earlier than the last one held (clocks of concurrent
+		// requests): a new slice, so none handed out changes.
+		i := sort.Search(n, func(i int) bool { return inputLess(r, e.reps[i]) })
+		reps := make([]geo.Report, 0, n+1)
+		reps = append(reps, e.reps[:i]...)
+		reps = append(reps, r)
+		e.reps = append(reps, e.reps[i:]...)
 	}
-	// Made earlier than the last one held (clocks of concurrent
-	// requests): a new slice, so none handed out changes.
-	i := sort.Search(n, func(i int) bool { return reportLess(r, e.reps[i]) })
-	reps := make([]Report, 0, n+1)
-	reps = append(reps, e.reps[:i]...)
-	reps = append(reps, r)
-	e.reps = append(reps, e.reps[i:]...)
+	if e.stale > 8 && 4*e.stale > len(e.reps) {
+		c.held -= len(e.reps)
+		e.reps, e.stale = latestOfEach(e.reps), 0
+		c.held += len(e.reps)
+	}
 }
 
-// get returns the reports of place row made at or after since, if held.
-func (c *inputsCache) get(row int64, since time.Time) ([]Report, bool) {
+// get returns the inputs of place row made at or after since, if held.
+func (c *inputsCache) get(row int64, since time.Time) ([]geo.Report, bool) {
 	e := c.places[row]
 	if e == nil || since.Before(e.since) {
 		return nil, false
 	}
 	i := sort.Search(len(e.reps), func(i int) bool { return !e.reps[i].At.Before(since) })
 	if i > 0 {
-		e.reps, e.since = e.reps[i:], since
-		c.held -= i
+		// Those cut may have been the stale ones: count them again.
+		n := len(e.reps)
+		e.reps, e.since, e.stale = latestOfEach(e.reps[i:]), since, 0
+		c.held += len(e.reps) - n
 	}
 	return e.reps[:len(e.reps):len(e.reps)], true
 }
 
-// put holds reps, read by placeReportsSQL for since, as the reports of
-// place row.
-func (c *inputsCache) put(row int64, since time.Time, reps []Report) {
+// put holds reps, the inputs read by placeReportsSQL for since, as those
+// of place row.
+func (c *inputsCache) put(row int64, since time.Time, reps []geo.Report) {
 	if !c.ok || len(reps) >= maxInputsKept {
 		return
 	}
@@ -130,7 +151,7 @@ func (c *inputsCache) put(row int64, since time.Time, reps []Report) {
 	c.held += len(reps)
 }
 
-// drop forgets the reports of place row.
+// drop forgets the inputs of place row.
 func (c *inputsCache) drop(row int64) {
 	if e := c.places[row]; e != nil {
 		c.held -= len(e.reps)
@@ -138,19 +159,46 @@ func (c *inputsCache) drop(row int64) {
 	}
 }
 
-func reportLess(a, b Report) bool {
+func inputLess(a, b geo.Report) bool {
 	if !a.At.Equal(b.At) {
 		return a.At.Before(b.At)
 	}
 	return a.ID < b.ID
 }
 
-// storedReport is r as scanReport reads it back once inserted with id.
-func storedReport(id int64, r NewReport) Report {
-	return Report{
-		ID: id, Place: r.Place, Status: r.Status, OpeningHours: r.OpeningHours,
+// latestOfEach keeps, of reports in (At, ID) order, the last one of each
+// contributor, in the same order, in a new slice: what the status rules
+// count of them.
+func latestOfEach(reps []geo.Report) []geo.Report {
+	last := make(map[string]int, len(reps))
+	for i, r := range reps {
+		last[r.Contributor] = i
+	}
+	out := make([]geo.Report, 0, len(last))
+	for i, r := range reps {
+		if last[r.Contributor] == i {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// statusInputs is latestOfEach of stored reports, as rule inputs.
+func statusInputs(reps []Report) []geo.Report {
+	in := make([]geo.Report, len(reps))
+	for i, r := range reps {
+		in[i] = r.Rule()
+	}
+	return latestOfEach(in)
+}
+
+// storedInput is r, once inserted with id, as the rules get it from a read
+// back (the time at the stored precision).
+func storedInput(id int64, r NewReport) geo.Report {
+	return geo.Report{
+		ID: id, Contributor: hex.EncodeToString(r.Contributor), Status: r.Status, Trusted: r.Trusted != "",
+		At: parseTime(fmtTime(r.At)), OpeningHours: r.OpeningHours,
 		Delivery: copyBool(r.Delivery), Takeaway: copyBool(r.Takeaway), Pickup: copyBool(r.Pickup),
-		Remark: r.Remark, At: parseTime(fmtTime(r.At)), Contributor: bytes.Clone(r.Contributor), Trusted: r.Trusted,
 	}
 }
 

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"strconv"
 	"reflect"
 	"sync"
 	"testing"
@@ -43,16 +45,11 @@ func TestAddReportInputsAsRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := s.PlaceReports(ctx, place, since)
+		stored, err := s.PlaceReports(ctx, place, since)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("report %d: inputs\n%+v\nread back\n%+v", id, got, want)
-		}
-		if len(got) == 0 || got[len(got)-1].ID != id && !containsID(got, id) {
-			t.Fatalf("report %d not in its inputs: %+v", id, got)
-		}
+		checkInputs(t, id, got, stored)
 		return id
 	}
 	since := t0.Add(-time.Hour)
@@ -112,13 +109,31 @@ func TestAddReportInputsAsRead(t *testing.T) {
 	})
 }
 
-func containsID(reps []Report, id int64) bool {
-	for _, r := range reps {
-		if r.ID == id {
-			return true
+// checkInputs: the inputs answered for report id hold it, are stored
+// reports (as the rules get them) in (At, ID) order, and what counts of them
+// — the latest of each contributor — is what counts of the stored ones.
+func checkInputs(t *testing.T, id int64, got []geo.Report, stored []Report) {
+	t.Helper()
+	byID := map[int64]geo.Report{}
+	for _, r := range stored {
+		byID[r.ID] = r.Rule()
+	}
+	found := false
+	for i, g := range got {
+		found = found || g.ID == id
+		if !reflect.DeepEqual(g, byID[g.ID]) {
+			t.Fatalf("report %d: input %+v is not the stored %+v", id, g, byID[g.ID])
+		}
+		if i > 0 && !inputLess(got[i-1], g) {
+			t.Fatalf("report %d: inputs out of order at %d: %+v", id, i, got)
 		}
 	}
-	return false
+	if !found {
+		t.Fatalf("report %d not in its inputs: %+v", id, got)
+	}
+	if c, want := latestOfEach(got), statusInputs(stored); !reflect.DeepEqual(c, want) {
+		t.Fatalf("report %d: counting inputs\n%+v\nread back\n%+v", id, c, want)
+	}
 }
 
 // TestAddReportInputsConcurrent: reports from many goroutines share
@@ -135,7 +150,8 @@ func TestAddReportInputsConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	type answer struct {
 		id     int64
-		inputs []Report
+		place  geo.PlaceID
+		inputs []geo.Report
 	}
 	answers := make(chan answer, 400)
 	for g := range 16 {
@@ -150,7 +166,7 @@ func TestAddReportInputsConcurrent(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				answers <- answer{id, reps}
+				answers <- answer{id, place, reps}
 			}
 		}()
 	}
@@ -163,21 +179,15 @@ func TestAddReportInputsConcurrent(t *testing.T) {
 	n := 0
 	for a := range answers {
 		n++
-		if !containsID(a.inputs, a.id) {
-			t.Fatalf("report %d not in its inputs", a.id)
-		}
-		place := a.inputs[0].Place
 		// The answer is the stored list less the reports committed
-		// after it: same order, same values.
+		// after it.
 		var want []Report
-		for _, r := range all[place] {
+		for _, r := range all[a.place] {
 			if r.ID <= a.id {
 				want = append(want, r)
 			}
 		}
-		if !reflect.DeepEqual(a.inputs, want) {
-			t.Fatalf("report %d: inputs\n%+v\nwant\n%+v", a.id, a.inputs, want)
-		}
+		checkInputs(t, a.id, a.inputs, want)
 	}
 	if n != 400 {
 		t.Fatalf("%d answers", n)
@@ -185,43 +195,61 @@ func TestAddReportInputsConcurrent(t *testing.T) {
 }
 
 // TestInputsCacheBounds: however many places and reports go through it,
-// the cache holds at most maxInputPlaces places and maxInputsHeld reports,
-// and counts them right.
+// with contributors coming back, the cache holds at most maxInputPlaces
+// places and maxInputsHeld inputs, counts them and the stale ones right,
+// and keeps the latest report of each contributor.
 func TestInputsCacheBounds(t *testing.T) {
 	var c inputsCache
 	c.sync(1)
 	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	id := int64(0)
+	key := func(n int64) string { return fmt.Sprintf("k%d", n) }
 	for row := range int64(3 * maxInputPlaces) {
-		reps := make([]Report, int(row%40))
+		reps := make([]geo.Report, int(row%40))
 		for i := range reps {
 			id++
-			reps[i] = Report{ID: id, At: t0.Add(time.Duration(i) * time.Second)}
+			reps[i] = geo.Report{ID: id, Contributor: key(int64(i)), At: t0.Add(time.Duration(i) * time.Second)}
 		}
 		c.put(row, t0, reps)
-		for range 3 {
+		for k := range int64(30) { // 30 more, two thirds of them from contributors already there
 			id++
-			c.added(row, Report{ID: id, At: t0.Add(time.Hour)})
+			c.added(row, geo.Report{ID: id, Contributor: key(k % 20), At: t0.Add(time.Hour + time.Duration(k)*time.Second)})
 		}
 		if row%97 == 0 {
 			c.get(row, t0.Add(10*time.Second))
 		}
-		if row%61 != 0 {
+		if row%499 != 0 {
 			continue
 		}
 		n := 0
 		for _, e := range c.places {
 			n += len(e.reps)
+			if d := len(latestOfEach(e.reps)); e.stale != len(e.reps)-d {
+				t.Fatalf("after place %d: %d stale counted, %d there", row, e.stale, len(e.reps)-d)
+			}
 		}
 		if n != c.held || c.held > maxInputsHeld || len(c.places) > maxInputPlaces {
-			t.Fatalf("after place %d: %d places, %d reports held, counted %d", row, len(c.places), n, c.held)
+			t.Fatalf("after place %d: %d places, %d inputs held, counted %d", row, len(c.places), n, c.held)
 		}
 	}
-	if got, ok := c.get(3*maxInputPlaces-1, t0); !ok || len(got) != (3*maxInputPlaces-1)%40+3 {
-		t.Fatalf("last place: %d reports, held %v", len(got), ok)
+	last := int64(3*maxInputPlaces - 1)
+	got, ok := c.get(last, t0)
+	if !ok {
+		t.Fatal("last place not held")
+	}
+	// last%40 contributors put (15), then 20 keys, 15 of them back: 20
+	// latest reports, all made an hour later.
+	counting := latestOfEach(got)
+	if len(counting) != max(int(last%40), 20) {
+		t.Fatalf("last place: %d counting inputs of %d", len(counting), len(got))
+	}
+	for _, r := range counting {
+		if k, _ := strconv.Atoi(r.Contributor[1:]); k < 20 != r.At.After(t0.Add(time.Hour-time.Second)) {
+			t.Fatalf("last place: %+v is not the latest of its contributor", r)
+		}
 	}
 	c.sync(2) // another writer bumped the revision
-	if _, ok := c.get(3*maxInputPlaces-1, t0); ok || c.held != 0 {
+	if _, ok := c.get(last, t0); ok || c.held != 0 {
 		t.Fatal("entries kept across a revision the writer did not make")
 	}
 }

@@ -101,10 +101,14 @@ func (s *Store) AddReport(ctx context.Context, r NewReport) (int64, error) {
 	return res.id, nil
 }
 
-// AddReportInputs is AddReport that also returns what PlaceReports(since)
-// would right after it, read in the same transaction (it includes the new
-// report), which saves the status of the place a second read.
-func (s *Store) AddReportInputs(ctx context.Context, r NewReport, since time.Time) (int64, []Report, error) {
+// AddReportInputs is AddReport that also returns the status inputs of the
+// place right after it, as of the same transaction (the new report is
+// among them), which saves the status of the place a second read: the
+// visible reports made at or after since, as rule inputs, oldest first,
+// with at least the latest of each contributor — the ones the rules count
+// (older ones of the same contributor may be there too; the rules skip
+// them).
+func (s *Store) AddReportInputs(ctx context.Context, r NewReport, since time.Time) (int64, []geo.Report, error) {
 	if since.IsZero() {
 		since = time.Unix(0, 1)
 	}

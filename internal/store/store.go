@@ -70,7 +70,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		q.Set("_txlock", txlock)
 		return "file:" + url.PathEscape(path) + "?" + q.Encode()
 	}
-	wdb, err := sql.Open(driverName, dsn("immediate"))
+	// The writer's page cache holds the index pages that reports land on
+	// at random (reports_place, places by OSM id): with SQLite's default
+	// 2 MB they are read back from the file on most inserts.
+	wdb, err := sql.Open(driverName, dsn("immediate")+"&_cache_size=-32768")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -81,6 +84,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		if strings.Contains(err.Error(), "mod_spatialite") {
 			return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrNoSpatiaLite, err)
 		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if _, err := wdb.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 8192`); err != nil {
+		wdb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s := &Store{path: path, wdb: wdb}
