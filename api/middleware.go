@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -44,8 +45,9 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		status := c.Response().Status
 		s.metrics.observe(c.Request().Method, route, status, d)
-		s.log.Info("http", "method", c.Request().Method, "route", route, "path", c.Request().URL.Path,
-			"status", status, "bytes", c.Response().Size, "duration_ms", float64(d.Microseconds())/1000)
+		s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "http", slog.String("method", c.Request().Method),
+			slog.String("route", route), slog.String("path", c.Request().URL.Path), slog.Int("status", status),
+			slog.Int64("bytes", c.Response().Size), slog.Float64("duration_ms", float64(d.Microseconds())/1000))
 		return nil
 	}
 }

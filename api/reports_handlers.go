@@ -90,13 +90,20 @@ func (s *Server) postReport(c echo.Context) error {
 		// one), without the place document.
 		st := s.statusAfterReport(inputs, lang(c))
 		c.Response().Header().Set("Preference-Applied", "return=minimal")
-		return sendJSON(c, http.StatusCreated, map[string]any{"id": id.String(), "report_id": rid, "status": st})
+		return sendJSON(c, http.StatusCreated, minimalAnswer{ID: id.String(), ReportID: rid, Status: st})
 	}
 	doc, err := s.placeDoc(ctx, id, lang(c), false, &inputs)
 	if err != nil {
 		return err
 	}
 	return sendJSON(c, http.StatusCreated, doc)
+}
+
+// minimalAnswer is the 201 body of a report under "Prefer: return=minimal".
+type minimalAnswer struct {
+	ID       string    `json:"id"`
+	ReportID int64     `json:"report_id"`
+	Status   StatusDoc `json:"status"`
 }
 
 // randomKey makes a contributor key of 32 URL-safe characters.

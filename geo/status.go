@@ -2,7 +2,7 @@ package geo
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -28,6 +28,24 @@ var ReportStatuses = []Status{StatusOpen, StatusOpenAdapted, StatusPartial, Stat
 
 // ErrBadStatus is wrapped by ParseStatus for anything but a report status.
 var ErrBadStatus = fmt.Errorf("bad status")
+
+// statusIndex is the place of st in ReportStatuses, -1 if it is not a
+// status a report can give.
+func statusIndex(st Status) int {
+	switch st {
+	case StatusOpen:
+		return 0
+	case StatusOpenAdapted:
+		return 1
+	case StatusPartial:
+		return 2
+	case StatusClosed:
+		return 3
+	case StatusGone:
+		return 4
+	}
+	return -1
+}
 
 // ParseStatus reads a report status ("open", "open_adapted", "partial",
 // "closed", "gone").
@@ -174,51 +192,60 @@ type CurrentStatus struct {
 func (r StatusRules) Compute(now time.Time, reports []Report, osm OSMEvidence) CurrentStatus {
 	from := now.Add(-r.Window)
 	to := now.Add(r.Skew)
-	latest := map[string]*Report{}
+	latest := make(map[string]int, len(reports)) // contributor → index of their counting report
 	for i := range reports {
 		rep := &reports[i]
-		if rep.Hidden || rep.At.Before(from) || rep.At.After(to) {
-			continue
-		}
-		if _, err := ParseStatus(string(rep.Status)); err != nil {
+		if rep.Hidden || rep.At.Before(from) || rep.At.After(to) || statusIndex(rep.Status) < 0 {
 			continue
 		}
 		// On equal times the later one in the slice wins (the store
 		// returns reports in insertion order).
-		if cur, ok := latest[rep.Contributor]; !ok || !rep.At.Before(cur.At) {
-			latest[rep.Contributor] = rep
+		if cur, ok := latest[rep.Contributor]; !ok || !rep.At.Before(reports[cur].At) {
+			latest[rep.Contributor] = i
 		}
 	}
 	if len(latest) == 0 {
 		return r.fromOSM(now, osm)
 	}
-	voices := make([]*Report, 0, len(latest))
-	for _, v := range latest {
-		voices = append(voices, v)
-	}
 	// Newest first; the contributor breaks ties so the order is stable.
-	sort.Slice(voices, func(i, j int) bool {
-		if !voices[i].At.Equal(voices[j].At) {
-			return voices[i].At.After(voices[j].At)
+	// Reports usually come oldest first, so walking them backwards is
+	// already the order unless two times are equal or out of order.
+	voices := make([]*Report, 0, len(latest))
+	sorted := true
+	for i := len(reports) - 1; i >= 0; i-- {
+		if j, ok := latest[reports[i].Contributor]; ok && j == i {
+			v := &reports[i]
+			if n := len(voices); n > 0 && !voices[n-1].At.After(v.At) {
+				sorted = false
+			}
+			voices = append(voices, v)
 		}
-		return voices[i].Contributor < voices[j].Contributor
-	})
-	weight := map[Status]int{}
+	}
+	if !sorted {
+		slices.SortFunc(voices, func(a, b *Report) int {
+			if c := b.At.Compare(a.At); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Contributor, b.Contributor)
+		})
+	}
+	var weight [5]int // by statusIndex
 	total := 0
 	for _, v := range voices {
 		w := 1
 		if v.Trusted {
 			w = r.Quorum
 		}
-		weight[v.Status] += w
+		weight[statusIndex(v.Status)] += w
 		total += w
 	}
 	// The leader: most weight; on a tie, the status of the newest voice
 	// among the tied ones (voices are newest first).
 	var lead Status
+	leadWeight := 0
 	for _, v := range voices {
-		if lead == "" || weight[v.Status] > weight[lead] {
-			lead = v.Status
+		if w := weight[statusIndex(v.Status)]; lead == "" || w > leadWeight {
+			lead, leadWeight = v.Status, w
 		}
 	}
 	cs := CurrentStatus{Status: lead, Voices: len(voices)}
@@ -244,9 +271,9 @@ func (r StatusRules) Compute(now time.Time, reports []Report, osm OSMEvidence) C
 			cs.Pickup = v.Pickup
 		}
 	}
-	others := total - weight[lead]
+	others := total - leadWeight
 	switch {
-	case others == 0 && weight[lead] >= r.Quorum:
+	case others == 0 && leadWeight >= r.Quorum:
 		cs.Confidence = Confirmed
 		cs.Reason = "quorum"
 		if trusted && cs.Agreeing < r.Quorum {
@@ -254,7 +281,7 @@ func (r StatusRules) Compute(now time.Time, reports []Report, osm OSMEvidence) C
 		}
 	case others == 0:
 		cs.Confidence, cs.Reason = Reported, "one_voice"
-	case weight[lead] >= r.Quorum && weight[lead] >= 2*others:
+	case leadWeight >= r.Quorum && leadWeight >= 2*others:
 		cs.Confidence, cs.Reason = Confirmed, "quorum"
 		if trusted && cs.Agreeing < r.Quorum {
 			cs.Reason = "trusted"
