@@ -86,10 +86,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if _, err := wdb.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 8192`); err != nil {
-		wdb.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
 	s := &Store{path: path, wdb: wdb}
 	if err := s.migrate(ctx); err != nil {
 		wdb.Close()
