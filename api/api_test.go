@@ -266,9 +266,10 @@ func TestGetPlace(t *testing.T) {
 	}
 }
 
-// report posts a JSON report and returns the answer.
+// report posts a JSON report and returns the answer, the place document.
 func (ts *testServer) report(id, key, body string) *httptestRecorder {
-	return ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + id + "/reports", key: key, body: body})
+	return ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + id + "/reports", key: key, body: body,
+		header: map[string]string{"Prefer": "return=representation"}})
 }
 
 func TestPostReport(t *testing.T) {
@@ -295,19 +296,23 @@ func TestPostReport(t *testing.T) {
 			t.Errorf("answer holds %q", secret)
 		}
 	}
-	// Prefer: return=minimal answers the new status only.
-	mw := ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + spar + "/reports", key: keyB, body: `{"status":"partial"}`,
-		header: map[string]string{"Prefer": "return=minimal"}})
-	wantStatus(t, mw, http.StatusCreated)
-	var min struct {
-		ID       string    `json:"id"`
-		ReportID int64     `json:"report_id"`
-		Status   StatusDoc `json:"status"`
-	}
-	decode(t, mw, &min)
-	if min.ID != spar || min.ReportID == 0 || min.Status.Status != "partial" || min.Status.Confidence != "confirmed" ||
-		mw.Header().Get("Preference-Applied") != "return=minimal" || strings.Contains(mw.Body.String(), "tags") {
-		t.Errorf("minimal answer: %s", mw.Body.String())
+	// Without Prefer: return=representation, the answer is the new
+	// status only (and Prefer: return=minimal says so).
+	for i, pref := range []string{"", "return=minimal"} {
+		key := []string{keyB, keyC}[i]
+		mw := ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + spar + "/reports", key: key, body: `{"status":"partial"}`,
+			header: map[string]string{"Prefer": pref}})
+		wantStatus(t, mw, http.StatusCreated)
+		var min struct {
+			ID       string    `json:"id"`
+			ReportID int64     `json:"report_id"`
+			Status   StatusDoc `json:"status"`
+		}
+		decode(t, mw, &min)
+		if min.ID != spar || min.ReportID == 0 || min.Status.Status != "partial" || min.Status.Confidence != "confirmed" ||
+			mw.Header().Get("Preference-Applied") != pref || strings.Contains(mw.Body.String(), "tags") {
+			t.Errorf("status answer (Prefer %q): %s", pref, mw.Body.String())
+		}
 	}
 	// It shows in /places too (the cache is keyed by revision).
 	for _, f := range ts.places(t, "bbox="+monacoBBox).Features {
@@ -960,8 +965,8 @@ func TestPostAnswerStatusAsGet(t *testing.T) {
 	}
 	for i, st := range steps {
 		r := req{method: http.MethodPost, target: "/api/v1/places/" + spar + "/reports", key: st.key, body: `{"status":"` + st.status + `"}`}
-		if st.minimal {
-			r.header = map[string]string{"Prefer": "return=minimal"}
+		if !st.minimal {
+			r.header = map[string]string{"Prefer": "return=representation"}
 		}
 		w := ts.do(r)
 		if w.Code != http.StatusCreated {

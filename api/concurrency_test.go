@@ -57,6 +57,7 @@ func TestConcurrentReportsAndReads(t *testing.T) {
 				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/places/"+place+"/reports", strings.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set(ContributorHeader, key)
+				req.Header.Set("Prefer", "return=representation") // a read of the place too
 				resp, err := client.Do(req)
 				if err != nil {
 					fail(err.Error())

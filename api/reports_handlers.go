@@ -84,23 +84,27 @@ func (s *Server) postReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if preferMinimal(c.Request().Header.Get("Prefer")) {
-		// RFC 7240 "Prefer: return=minimal": the new status only,
-		// which the counting reports alone decide (the place now has
-		// one), without the place document.
-		st := s.statusAfterReport(inputs, lang(c))
+	switch prefer(c.Request().Header.Get("Prefer")) {
+	case "return=representation":
+		// RFC 7240: the whole place document, as GET would answer it
+		// (what the map shows after a report).
+		doc, err := s.placeDoc(ctx, id, lang(c), false, &inputs)
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set("Preference-Applied", "return=representation")
+		return sendJSON(c, http.StatusCreated, doc)
+	case "return=minimal":
 		c.Response().Header().Set("Preference-Applied", "return=minimal")
-		return sendJSON(c, http.StatusCreated, minimalAnswer{ID: id.String(), ReportID: rid, Status: st})
 	}
-	doc, err := s.placeDoc(ctx, id, lang(c), false, &inputs)
-	if err != nil {
-		return err
-	}
-	return sendJSON(c, http.StatusCreated, doc)
+	// The new status, which the counting reports alone decide (the place
+	// now has one), without a read of the place.
+	st := s.statusAfterReport(inputs, lang(c))
+	return sendJSON(c, http.StatusCreated, statusAnswer{ID: id.String(), ReportID: rid, Status: st})
 }
 
-// minimalAnswer is the 201 body of a report under "Prefer: return=minimal".
-type minimalAnswer struct {
+// statusAnswer is the 201 body of a report: the place's new status.
+type statusAnswer struct {
 	ID       string    `json:"id"`
 	ReportID int64     `json:"report_id"`
 	Status   StatusDoc `json:"status"`
@@ -113,14 +117,16 @@ func randomKey() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// preferMinimal reads the Prefer header (RFC 7240).
-func preferMinimal(h string) bool {
+// prefer reads the return preference of a Prefer header (RFC 7240):
+// "return=minimal", "return=representation" or "".
+func prefer(h string) string {
 	for _, p := range strings.Split(h, ",") {
-		if strings.EqualFold(strings.TrimSpace(p), "return=minimal") {
-			return true
+		switch p = strings.ToLower(strings.TrimSpace(p)); p {
+		case "return=minimal", "return=representation":
+			return p
 		}
 	}
-	return false
+	return ""
 }
 
 // statusAfterReport computes the status of a place right after a report

@@ -100,6 +100,7 @@
     opts = opts || {};
     var headers = {'Accept': 'application/json'};
     if (opts.body) { headers['Content-Type'] = 'application/json'; headers['X-Openmap-Contributor'] = contributor(); }
+    if (opts.prefer) { headers['Prefer'] = opts.prefer; }
     return fetch(path, {method: opts.method || 'GET', headers: headers, body: opts.body ? JSON.stringify(opts.body) : undefined, credentials: 'same-origin'})
       .catch(function () { throw {status: 0}; })
       .then(function (r) {
@@ -319,8 +320,16 @@
   }
 
   var loadPlaces = debounce(function () {
-    var b = map.getBounds();
-    var q = ['bbox=' + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(5); }).join(','),
+    var b = map.getBounds(), box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+    if (map.getZoom() >= 10) {
+      // Out to a grid of quarter tiles: neighbours looking at the same
+      // streets, and a map panned back, ask for the same box, which the
+      // server answers from its cache.
+      var cell = 90 / Math.pow(2, map.getZoom());
+      box = [Math.max(-180, Math.floor(box[0] / cell) * cell), Math.max(-90, Math.floor(box[1] / cell) * cell),
+        Math.min(180, Math.ceil(box[2] / cell) * cell), Math.min(90, Math.ceil(box[3] / cell) * cell)];
+    }
+    var q = ['bbox=' + box.map(function (x) { return x.toFixed(5); }).join(','),
       'zoom=' + map.getZoom(), 'lang=' + state.lang];
     var cats = Object.keys(state.selected).filter(function (k) { return state.selected[k]; });
     if (cats.length) { q.push('category=' + cats.map(encodeURIComponent).join(',')); }
@@ -632,7 +641,8 @@
     if (button) { button.disabled = true; button.setAttribute('aria-busy', 'true'); }
     var live = $('sheet-flash');
     if (live) { live.textContent = ''; live.appendChild(el('p', {class: 'note', text: t('report.sending')})); }
-    return api('/api/v1/places/' + p.id + '/reports', {method: 'POST', body: body}).then(function (np) {
+    // The answer is the place document, to show it again at once.
+    return api('/api/v1/places/' + p.id + '/reports', {method: 'POST', body: body, prefer: 'return=representation'}).then(function (np) {
       state.mine[p.id] = body.status;
       var st = statusOf(np && np.status && np.status.status);
       renderSheet(np, el('p', {class: 'flash ok', text: t('report.thanks', {status: (np.status && np.status.label) || t('status.' + st)})}));
