@@ -129,8 +129,9 @@ func (s *Store) writeBatch(batch []batchReq) {
 				return err
 			}
 			s.inputs.sync(rev)
+			check, insert := tx.StmtContext(ctx, stmts[0]), tx.StmtContext(ctx, stmts[1]) // once a batch
 			for i, req := range batch {
-				id, row, err := addReportTx(ctx, tx, stmts[0], stmts[1], req.r)
+				id, row, err := addReportTx(ctx, check, insert, req.r)
 				if err != nil && !isDomain(err) {
 					return err
 				}

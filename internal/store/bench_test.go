@@ -2,14 +2,18 @@ package store
 
 import (
 	"context"
+	crand "crypto/rand"
 	"database/sql"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 )
 
-// BenchmarkRawOneRowTx is the yardstick of report writes: one row per
-// transaction through the store's write connection (WAL,
+// BenchmarkRawOneRowTx is the strict yardstick of report writes: one row of
+// a bare table (no index) per transaction through the store's write
+// connection (WAL,
 // synchronous=NORMAL, BEGIN IMMEDIATE — the durability of AddReport),
 // nothing else. scripts/bench-api.sh compares HTTP report posts with it.
 func BenchmarkRawOneRowTx(b *testing.B) {
@@ -27,6 +31,53 @@ func BenchmarkRawOneRowTx(b *testing.B) {
 		if err := s.inTx(ctx, func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `INSERT INTO bench_rows (place_id, status, created_at, contributor) VALUES (?, ?, ?, ?)`,
 				1, "open", fmtTime(time.Now()), who)
+			return err
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawReportTx is the same-row yardstick of report writes: one
+// report row per transaction, as the server stores it (the reports table
+// with its indexes and foreign key, at a random place), with a statement
+// prepared once, through the store's write connection (WAL,
+// synchronous=NORMAL, BEGIN IMMEDIATE): what SQLite alone costs for a
+// report. OPENMAP_RAW_DB names a database to write to (a copy of the
+// benchmark database in scripts/bench-api.sh); else the test places.
+func BenchmarkRawReportTx(b *testing.B) {
+	ctx := context.Background()
+	path := os.Getenv("OPENMAP_RAW_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "raw.db")
+	}
+	s, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var places int64
+	if err := s.wdb.QueryRowContext(ctx, `SELECT count(*) FROM places`).Scan(&places); err != nil {
+		b.Fatal(err)
+	}
+	if places == 0 {
+		if _, err := s.ImportPlaces(ctx, "bench", []string{"x"}, testPlaces(), nil); err != nil {
+			b.Fatal(err)
+		}
+		places = int64(len(testPlaces()))
+	}
+	ins, err := s.wdb.PrepareContext(ctx, reportInsertSQL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ins.Close()
+	who := make([]byte, 32)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for b.Loop() {
+		crand.Read(who)
+		if err := s.inTx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.StmtContext(ctx, ins).ExecContext(ctx, 1+rng.Int64N(places), "open", "Mo-Fr 09:00-18:00", nil, nil, nil,
+				"bench", fmtTime(time.Now()), who, "")
 			return err
 		}); err != nil {
 			b.Fatal(err)

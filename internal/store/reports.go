@@ -128,13 +128,14 @@ FROM places p WHERE p.osm_type = ? AND p.osm_id = ?`
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-// addReportTx checks and inserts one report inside tx; the domain errors
+// addReportTx checks and inserts one report with the statements of a
+// transaction (tx.StmtContext); the domain errors
 // (ErrNotFound, ErrLocked, ErrBlocked) come before any write. It returns
 // the report's id and the place's row.
-func addReportTx(ctx context.Context, tx *sql.Tx, check, insert *sql.Stmt, r NewReport) (int64, int64, error) {
+func addReportTx(ctx context.Context, check, insert *sql.Stmt, r NewReport) (int64, int64, error) {
 	var placeRow int64
 	var locked, blocked int
-	err := tx.StmtContext(ctx, check).QueryRowContext(ctx, r.Contributor, r.Place.Type, r.Place.ID).Scan(&placeRow, &locked, &blocked)
+	err := check.QueryRowContext(ctx, r.Contributor, r.Place.Type, r.Place.ID).Scan(&placeRow, &locked, &blocked)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, 0, ErrNotFound
@@ -145,7 +146,7 @@ func addReportTx(ctx context.Context, tx *sql.Tx, check, insert *sql.Stmt, r New
 	case blocked == 1:
 		return 0, 0, ErrBlocked
 	}
-	res, err := tx.StmtContext(ctx, insert).ExecContext(ctx, placeRow, string(r.Status), r.OpeningHours, boolArg(r.Delivery), boolArg(r.Takeaway), boolArg(r.Pickup),
+	res, err := insert.ExecContext(ctx, placeRow, string(r.Status), r.OpeningHours, boolArg(r.Delivery), boolArg(r.Takeaway), boolArg(r.Pickup),
 		r.Remark, fmtTime(r.At), r.Contributor, r.Trusted)
 	if err != nil {
 		return 0, 0, err
