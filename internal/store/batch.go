@@ -27,6 +27,7 @@ type batcher struct {
 	reqs     chan batchReq
 	quit     chan struct{}
 	done     chan struct{}
+	ckptDone chan struct{} // closed when the checkpointer has stopped
 }
 
 type batchReq struct {
@@ -49,6 +50,8 @@ func (b *batcher) start(s *Store) {
 		b.reqs = make(chan batchReq)
 		b.quit = make(chan struct{})
 		b.done = make(chan struct{})
+		b.ckptDone = make(chan struct{})
+		s.startCheckpointer(b.quit, b.ckptDone)
 		go b.loop(s)
 	})
 }
@@ -80,6 +83,7 @@ func (b *batcher) stop() {
 		if b.quit != nil {
 			close(b.quit)
 			<-b.done
+			<-b.ckptDone
 		}
 	})
 }

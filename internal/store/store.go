@@ -44,9 +44,11 @@ type Store struct {
 	db   *sql.DB // reads: a pool
 	wdb  *sql.DB // writes: one connection, BEGIN IMMEDIATE
 
-	rstmts, wstmts stmtCache   // prepared hot statements (stmt.go)
-	batch          batcher     // group commit of reports (batch.go)
-	inputs         inputsCache // status inputs by place, the batcher's (inputs.go)
+	rstmts, wstmts stmtCache    // prepared hot statements (stmt.go)
+	batch          batcher      // group commit of reports (batch.go)
+	ckpt           checkpointer // checkpoints once reports are written (checkpoint.go)
+	dsn            string       // of a read-write connection
+	inputs         inputsCache  // status inputs by place, the batcher's (inputs.go)
 }
 
 // Open opens (creating if needed) the SpatiaLite database at path and brings
@@ -86,7 +88,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{path: path, wdb: wdb}
+	s := &Store{path: path, wdb: wdb, dsn: dsn("deferred")}
 	if err := s.migrate(ctx); err != nil {
 		wdb.Close()
 		return nil, err
@@ -193,7 +195,11 @@ func (s *Store) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.ckpt.commits.Add(1)
+	return nil
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339) }
