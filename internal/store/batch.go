@@ -148,7 +148,8 @@ func (s *Store) writeBatch(batch []batchReq) {
 				if req.since.IsZero() {
 					continue
 				}
-				if reps, ok := s.inputs.get(row, req.since); ok {
+				at := parseTime(fmtTime(req.r.At)) // as stored
+				if reps, ok := s.inputs.get(row, req.since, at); ok {
 					res[i].inputs = reps
 					continue
 				}
@@ -162,7 +163,7 @@ func (s *Store) writeBatch(batch []batchReq) {
 				if err != nil {
 					return err
 				}
-				res[i].inputs = statusInputs(reps)
+				res[i].inputs = statusInputs(reps, at)
 				s.inputs.put(row, req.since, res[i].inputs)
 			}
 			if !wrote {

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -18,9 +19,14 @@ func TestCheckpointer(t *testing.T) {
 	if _, err := s.ImportPlaces(ctx, "test", []string{"x"}, testPlaces(), geo.DefaultCategories()); err != nil {
 		t.Fatal(err)
 	}
-	if s.ckpt.done.Load() != 0 {
-		t.Fatal("checkpoints before any report")
+	size := func() int64 {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
 	}
+	before := size()
 	for i := range 50 {
 		if _, err := s.AddReport(ctx, NewReport{Place: testPlaces()[i%2].ID, Status: geo.StatusOpen, At: time.Now(), Contributor: bytes.Repeat([]byte{byte(i)}, 32)}); err != nil {
 			t.Fatal(err)
@@ -37,17 +43,13 @@ func TestCheckpointer(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// In WAL mode only a checkpoint writes the database file, and the
+	// places and reports were still in the WAL: the file has grown while
+	// the store is open.
+	if after := size(); after <= before {
+		t.Fatalf("database file %d bytes before the reports, %d after a checkpoint", before, after)
+	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
-	}
-	// Everything is in the database file: a new store reads it all.
-	again, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Close()
-	var n int
-	if err := again.db.QueryRowContext(ctx, `SELECT count(*) FROM reports`).Scan(&n); err != nil || n != 50 {
-		t.Fatalf("%d reports after reopening (%v)", n, err)
 	}
 }

@@ -67,7 +67,8 @@ func (c *inputsCache) committed(rev int64) {
 // added records a report just inserted for place row. The report it
 // supersedes, if any, stays until a quarter of the place's inputs are
 // stale: the rules skip it, and dropping it at once would copy the whole
-// list on every report.
+// list on every report. (Reports dated after r, from a clock that went
+// back, are never dropped: see latestOfEach.)
 func (c *inputsCache) added(row int64, r geo.Report) {
 	e := c.places[row]
 	if e == nil {
@@ -110,13 +111,14 @@ func (c *inputsCache) added(row int64, r geo.Report) {
 	}
 	if e.stale > 8 && 4*e.stale > len(e.reps) {
 		c.held -= len(e.reps)
-		e.reps, e.stale = latestOfEach(e.reps), 0
+		e.reps, e.stale = latestOfEach(e.reps, r.At), 0
 		c.held += len(e.reps)
 	}
 }
 
-// get returns the inputs of place row made at or after since, if held.
-func (c *inputsCache) get(row int64, since time.Time) ([]geo.Report, bool) {
+// get returns the inputs of place row made at or after since, if held;
+// at is the time of the report just added (see latestOfEach).
+func (c *inputsCache) get(row int64, since, at time.Time) ([]geo.Report, bool) {
 	e := c.places[row]
 	if e == nil || since.Before(e.since) {
 		return nil, false
@@ -125,7 +127,7 @@ func (c *inputsCache) get(row int64, since time.Time) ([]geo.Report, bool) {
 	if i > 0 {
 		// Those cut may have been the stale ones: count them again.
 		n := len(e.reps)
-		e.reps, e.since, e.stale = latestOfEach(e.reps[i:]), since, 0
+		e.reps, e.since, e.stale = latestOfEach(e.reps[i:], at), since, 0
 		c.held += len(e.reps) - n
 	}
 	return e.reps[:len(e.reps):len(e.reps)], true
@@ -166,17 +168,26 @@ func inputLess(a, b geo.Report) bool {
 	return a.ID < b.ID
 }
 
-// latestOfEach keeps, of reports in (At, ID) order, the last one of each
-// contributor, in the same order, in a new slice: what the status rules
-// count of them.
-func latestOfEach(reps []geo.Report) []geo.Report {
+// latestOfEach keeps, of reports in (At, ID) order, what the status rules
+// can count at any time from at on, in the same order, in a new slice: of
+// each contributor the last report made at or before at, and every report
+// made after at. The rules count a contributor's latest report within
+// [now-Window, now+Skew]; a report made at or before at ≤ now is never too
+// new, and it is within the window whenever an older one is, so the older
+// ones never count. A report dated after at (a clock that went back, or
+// another server's) may be too new to count, and then the one before it
+// does: those are all kept. at is the time of a report the server just
+// made, so no later now is before it.
+func latestOfEach(reps []geo.Report, at time.Time) []geo.Report {
 	last := make(map[string]int, len(reps))
 	for i, r := range reps {
-		last[r.Contributor] = i
+		if !r.At.After(at) {
+			last[r.Contributor] = i
+		}
 	}
 	out := make([]geo.Report, 0, len(last))
 	for i, r := range reps {
-		if last[r.Contributor] == i {
+		if j, ok := last[r.Contributor]; r.At.After(at) || ok && j == i {
 			out = append(out, r)
 		}
 	}
@@ -184,12 +195,12 @@ func latestOfEach(reps []geo.Report) []geo.Report {
 }
 
 // statusInputs is latestOfEach of stored reports, as rule inputs.
-func statusInputs(reps []Report) []geo.Report {
+func statusInputs(reps []Report, at time.Time) []geo.Report {
 	in := make([]geo.Report, len(reps))
 	for i, r := range reps {
 		in[i] = r.Rule()
 	}
-	return latestOfEach(in)
+	return latestOfEach(in, at)
 }
 
 // storedInput is r, once inserted with id, as the rules get it from a read
