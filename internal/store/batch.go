@@ -144,11 +144,12 @@ func (s *Store) writeBatch(batch []batchReq) {
 					continue
 				}
 				wrote = true
-				s.inputs.added(row, storedInput(id, req.r))
+				in := storedInput(id, req.r)
+				s.inputs.added(row, in)
 				if req.since.IsZero() {
 					continue
 				}
-				at := parseTime(fmtTime(req.r.At)) // as stored
+				at := in.At // as stored
 				if reps, ok := s.inputs.get(row, req.since, at); ok {
 					res[i].inputs = reps
 					continue

@@ -9,7 +9,8 @@ import (
 )
 
 // Bounds of inputsCache: places held, inputs held for one place and in
-// all (about 200 bytes each, so some 26 MB at most).
+// all (each a 112-byte geo.Report with its 64-character contributor and
+// service flags, about 200 bytes, so some 26 MB at most).
 const (
 	maxInputPlaces = 8192
 	maxInputsKept  = 2048
