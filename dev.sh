@@ -21,7 +21,7 @@ apt_update_once() {
 need_pkgs() {
 	local missing=()
 	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+		[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	if ! command -v apt-get >/dev/null; then
@@ -59,11 +59,14 @@ run_pkgs=(make gcc libc6-dev libsqlite3-mod-spatialite ca-certificates)
 test_pkgs=(time osmium-tool spatialite-bin sqlite3 poppler-utils zbar-tools chromium wrk hyperfine)
 
 case "$target" in
-test | bench | check)
+test | test-go | bench)
 	# Ubuntu ships Chromium as chromium-browser (a snap wrapper), Debian as chromium.
-	if ! dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "ok installed" && command -v apt-get >/dev/null; then
+	if [ "$(dpkg-query -W -f='${Status}' chromium 2>/dev/null || true)" != "install ok installed" ] && command -v apt-get >/dev/null; then
 		apt_update_once
-		if ! apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+		# (Read whole before grep: with pipefail, grep -q quitting early
+		# makes apt-cache die of SIGPIPE and the test fail.)
+		policy=$(apt-cache policy chromium 2>/dev/null || true)
+		if ! grep -q 'Candidate: [0-9]' <<<"$policy"; then
 			test_pkgs=("${test_pkgs[@]/#chromium/chromium-browser}")
 		fi
 	fi
