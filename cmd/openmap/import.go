@@ -45,19 +45,25 @@ func runImport(ctx context.Context, args []string, getenv env, s streams) error 
 	}
 	_, statErr := os.Stat(*db)
 	created := os.IsNotExist(statErr)
+	removeNew := func() {
+		if created {
+			// Leave no half-made database behind a failed first import
+			// (nor behind a store that could not open, as without
+			// mod_spatialite).
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(*db + suffix)
+			}
+		}
+	}
 	st, err := store.Open(ctx, *db)
 	if err != nil {
+		removeNew()
 		return err
 	}
 	res, err := importer.Import(ctx, st, *source, files, opt)
 	st.Close()
 	if err != nil {
-		if created {
-			// Leave no half-made database behind a failed first import.
-			for _, suffix := range []string{"", "-wal", "-shm"} {
-				os.Remove(*db + suffix)
-			}
-		}
+		removeNew()
 		if ctx.Err() != nil {
 			return fmt.Errorf("import interrupted; the database is unchanged")
 		}
