@@ -13,6 +13,7 @@ import (
 
 	"codeberg.org/openmap/openmap/api"
 	"codeberg.org/openmap/openmap/geo"
+	"codeberg.org/openmap/openmap/internal/logbuf"
 	"codeberg.org/openmap/openmap/internal/store"
 	"github.com/labstack/echo/v4"
 )
@@ -62,9 +63,13 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	if err != nil {
 		return fmt.Errorf("%w: --tz %q: %v", errUsage, c.review.tz, err)
 	}
-	var h slog.Handler = slog.NewTextHandler(s.stderr, nil)
+	// The access log is written in one system call every 100 ms rather
+	// than one a request (some 4 % of a report post's CPU).
+	logw := logbuf.New(s.stderr, 64<<10, 100*time.Millisecond)
+	defer logw.Close()
+	var h slog.Handler = slog.NewTextHandler(logw, nil)
 	if c.logFormat == "json" {
-		h = slog.NewJSONHandler(s.stderr, nil)
+		h = slog.NewJSONHandler(logw, nil)
 	} else if c.logFormat != "text" {
 		return fmt.Errorf("%w: --log %q: want text or json", errUsage, c.logFormat)
 	}

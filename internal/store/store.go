@@ -75,7 +75,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// The writer's page cache holds the index pages that reports land on
 	// at random (reports_place, places by OSM id): with SQLite's default
 	// 2 MB they are read back from the file on most inserts.
-	wdb, err := sql.Open(driverName, dsn("immediate")+"&_cache_size=-32768")
+	wdb, err := sql.Open(driverName, dsn("immediate")+"&_cache_size=-8192")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
