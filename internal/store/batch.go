@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"runtime"
 	"sync"
@@ -90,6 +90,8 @@ func (b *batcher) stop() {
 
 func (b *batcher) loop(s *Store) {
 	defer close(b.done)
+	var raw rawStmts // its statements, on the write connection
+	defer s.closeRaw(&raw)
 	for {
 		var first batchReq
 		select {
@@ -112,68 +114,64 @@ func (b *batcher) loop(s *Store) {
 				break drain
 			}
 		}
-		s.writeBatch(batch)
+		s.writeBatch(&raw, batch)
 	}
 }
 
-// writeBatch writes the reports in one transaction. Domain errors
+// writeBatch writes the reports in one transaction, on the driver
+// connection with the batcher's statements (rawtx.go). Domain errors
 // (unknown place, locked, blocked) are answered per report; any other
 // failure rolls the batch back and each report is then tried alone.
 // The status inputs asked for come from s.inputs when it holds the place,
 // else from placeReportsSQL in the same transaction.
-func (s *Store) writeBatch(batch []batchReq) {
-	ctx := context.Background()
+func (s *Store) writeBatch(raw *rawStmts, batch []batchReq) {
 	res := make([]batchRes, len(batch))
-	stmts, err := s.wprepared(ctx, reportCheckSQL, reportInsertSQL, bumpSQL, placeReportsSQL, revisionSQL)
 	wrote := false
 	var rev int64
-	if err == nil {
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			if err := tx.StmtContext(ctx, stmts[4]).QueryRowContext(ctx).Scan(&rev); err != nil {
+	err := s.withRaw(context.Background(), raw, func(r *rawStmts) error {
+		if err := r.query(rawRevision, func(v []driver.Value) error { return driverRow(v).Scan(&rev) }); err != nil {
+			return err
+		}
+		s.inputs.sync(rev)
+		for i, req := range batch {
+			id, row, err := addReportRaw(r, req.r)
+			if err != nil && !isDomain(err) {
 				return err
 			}
-			s.inputs.sync(rev)
-			check, insert := tx.StmtContext(ctx, stmts[0]), tx.StmtContext(ctx, stmts[1]) // once a batch
-			for i, req := range batch {
-				id, row, err := addReportTx(ctx, check, insert, req.r)
-				if err != nil && !isDomain(err) {
-					return err
-				}
-				res[i] = batchRes{id: id, err: err}
-				if err != nil {
-					continue
-				}
-				wrote = true
-				in := storedInput(id, req.r)
-				s.inputs.added(row, in)
-				if req.since.IsZero() {
-					continue
-				}
-				at := in.At // as stored
-				if reps, ok := s.inputs.get(row, req.since, at); ok {
-					res[i].inputs = reps
-					continue
-				}
-				// Read back in the same transaction: it sees
-				// this report and those before it.
-				rows, err := tx.StmtContext(ctx, stmts[3]).QueryContext(ctx, req.r.Place.Type, req.r.Place.ID, fmtTime(req.since))
-				if err != nil {
-					return err
-				}
-				reps, err := collectReports(rows)
-				if err != nil {
-					return err
-				}
-				res[i].inputs = statusInputs(reps, at)
-				s.inputs.put(row, req.since, res[i].inputs)
+			res[i] = batchRes{id: id, err: err}
+			if err != nil {
+				continue
 			}
-			if !wrote {
-				return nil
+			wrote = true
+			in := storedInput(id, req.r)
+			s.inputs.added(row, in)
+			if req.since.IsZero() {
+				continue
 			}
-			_, err := tx.StmtContext(ctx, stmts[2]).ExecContext(ctx)
-			return err
-		})
-	}
+			at := in.At // as stored
+			if reps, ok := s.inputs.get(row, req.since, at); ok {
+				res[i].inputs = reps
+				continue
+			}
+			// Read back in the same transaction: it sees this report
+			// and those before it.
+			var reps []Report
+			err = r.query(rawPlaceReports, func(v []driver.Value) error {
+				rep, err := scanReport(driverRow(v))
+				reps = append(reps, rep)
+				return err
+			}, string(req.r.Place.Type), req.r.Place.ID, fmtTime(req.since))
+			if err != nil {
+				return err
+			}
+			res[i].inputs = statusInputs(reps, at)
+			s.inputs.put(row, req.since, res[i].inputs)
+		}
+		if !wrote {
+			return nil
+		}
+		return r.exec(rawBump)
+	})
 	switch {
 	case err != nil:
 		s.inputs.reset()
@@ -182,7 +180,7 @@ func (s *Store) writeBatch(batch []batchReq) {
 	}
 	if err != nil && len(batch) > 1 {
 		for _, req := range batch {
-			s.writeBatch([]batchReq{req})
+			s.writeBatch(raw, []batchReq{req})
 		}
 		return
 	}
@@ -192,6 +190,50 @@ func (s *Store) writeBatch(batch []batchReq) {
 		}
 		req.res <- res[i]
 	}
+}
+
+// addReportRaw inserts one report if its place exists, is not locked and
+// its contributor not blocked, else says which (ErrNotFound, ErrLocked,
+// ErrBlocked) without writing. It returns the report's id and the
+// place's row.
+func addReportRaw(r *rawStmts, rep NewReport) (id, placeRow int64, err error) {
+	inserted := false
+	err = r.query(rawInsert, func(v []driver.Value) error {
+		inserted = true
+		return driverRow(v).Scan(&id, &placeRow)
+	}, string(rep.Status), rep.OpeningHours, boolValue(rep.Delivery), boolValue(rep.Takeaway), boolValue(rep.Pickup),
+		rep.Remark, fmtTime(rep.At), rep.Contributor, rep.Trusted, string(rep.Place.Type), rep.Place.ID, rep.Contributor)
+	if err != nil || inserted {
+		return id, placeRow, err
+	}
+	found := false
+	var locked, blocked int
+	err = r.query(rawCheck, func(v []driver.Value) error {
+		found = true
+		return driverRow(v).Scan(&placeRow, &locked, &blocked)
+	}, rep.Contributor, string(rep.Place.Type), rep.Place.ID)
+	switch {
+	case err != nil:
+		return 0, 0, err
+	case !found:
+		return 0, 0, ErrNotFound
+	case locked == 1:
+		return 0, 0, ErrLocked
+	case blocked == 1:
+		return 0, 0, ErrBlocked
+	}
+	return 0, 0, errors.New("store: report not inserted, for no known reason")
+}
+
+// boolValue is boolArg as a driver value.
+func boolValue(b *bool) driver.Value {
+	switch {
+	case b == nil:
+		return nil
+	case *b:
+		return int64(1)
+	}
+	return int64(0)
 }
 
 func isDomain(err error) bool {

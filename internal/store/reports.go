@@ -128,33 +128,6 @@ FROM places p WHERE p.osm_type = ? AND p.osm_id = ?`
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-// addReportTx checks and inserts one report with the statements of a
-// transaction (tx.StmtContext); the domain errors
-// (ErrNotFound, ErrLocked, ErrBlocked) come before any write. It returns
-// the report's id and the place's row.
-func addReportTx(ctx context.Context, check, insert *sql.Stmt, r NewReport) (int64, int64, error) {
-	var placeRow int64
-	var locked, blocked int
-	err := check.QueryRowContext(ctx, r.Contributor, r.Place.Type, r.Place.ID).Scan(&placeRow, &locked, &blocked)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return 0, 0, ErrNotFound
-	case err != nil:
-		return 0, 0, err
-	case locked == 1:
-		return 0, 0, ErrLocked
-	case blocked == 1:
-		return 0, 0, ErrBlocked
-	}
-	res, err := insert.ExecContext(ctx, placeRow, string(r.Status), r.OpeningHours, boolArg(r.Delivery), boolArg(r.Takeaway), boolArg(r.Pickup),
-		r.Remark, fmtTime(r.At), r.Contributor, r.Trusted)
-	if err != nil {
-		return 0, 0, err
-	}
-	id, err := res.LastInsertId()
-	return id, placeRow, err
-}
-
 const placeReportsSQL = `SELECT ` + reportColumns + ` FROM reports r JOIN places p ON p.id = r.place_id
 WHERE p.osm_type = ? AND p.osm_id = ? AND r.created_at >= ? AND r.hidden = 0 ORDER BY r.created_at, r.id`
 
