@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,14 +16,26 @@ import (
 // inline script or style, and images only from this origin, data: URLs and
 // the tile server.
 func (s *Server) secure(next echo.HandlerFunc) echo.HandlerFunc {
+	// The values are shared by every response, as one-element slices
+	// with no room to append in place: a later Set or Add on the same
+	// header replaces or copies them (keys are in canonical form).
+	headers := [][2]string{
+		{"Content-Security-Policy", s.csp},
+		{"X-Content-Type-Options", "nosniff"},
+		{"X-Frame-Options", "DENY"},
+		{"Referrer-Policy", "same-origin"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+		{"Permissions-Policy", "geolocation=(self), camera=(), microphone=(), interest-cohort=()"},
+	}
+	values := make([][]string, len(headers))
+	for i, kv := range headers {
+		values[i] = []string{kv[1]}[:1:1]
+	}
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", s.csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), interest-cohort=()")
+		for i, kv := range headers {
+			h[kv[0]] = values[i]
+		}
 		return next(c)
 	}
 }
@@ -108,10 +121,22 @@ func writeJSONBody(w io.Writer, v any) error {
 
 // sendJSON writes v as JSON with status code.
 func sendJSON(c echo.Context, code int, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	if err := enc.Encode(v); err != nil {
+	buf := jsonBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledJSON {
+			buf.Reset()
+			jsonBufs.Put(buf)
+		}
+	}()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		return err
 	}
+	// Blob copies the bytes out before it returns.
 	return c.Blob(code, echo.MIMEApplicationJSON, buf.Bytes())
 }
+
+// jsonBufs holds the buffers of sendJSON; those grown past maxPooledJSON
+// (an export) are left to the collector.
+var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledJSON = 64 << 10
