@@ -192,7 +192,8 @@ type CurrentStatus struct {
 func (r StatusRules) Compute(now time.Time, reports []Report, osm OSMEvidence) CurrentStatus {
 	from := now.Add(-r.Window)
 	to := now.Add(r.Skew)
-	latest := make(map[string]int, len(reports)) // contributor → index of their counting report
+	lv := getVoices(len(reports)) // each contributor's counting report
+	defer putVoices(lv)
 	for i := range reports {
 		rep := &reports[i]
 		if rep.Hidden || rep.At.Before(from) || rep.At.After(to) || statusIndex(rep.Status) < 0 {
@@ -200,20 +201,18 @@ func (r StatusRules) Compute(now time.Time, reports []Report, osm OSMEvidence) C
 		}
 		// On equal times the later one in the slice wins (the store
 		// returns reports in insertion order).
-		if cur, ok := latest[rep.Contributor]; !ok || !rep.At.Before(reports[cur].At) {
-			latest[rep.Contributor] = i
-		}
+		lv.offer(reports, i)
 	}
-	if len(latest) == 0 {
+	if lv.n == 0 {
 		return r.fromOSM(now, osm)
 	}
 	// Newest first; the contributor breaks ties so the order is stable.
 	// Reports usually come oldest first, so walking them backwards is
 	// already the order unless two times are equal or out of order.
-	voices := make([]*Report, 0, len(latest))
+	voices := make([]*Report, 0, lv.n)
 	sorted := true
 	for i := len(reports) - 1; i >= 0; i-- {
-		if j, ok := latest[reports[i].Contributor]; ok && j == i {
+		if lv.latest[i] {
 			v := &reports[i]
 			if n := len(voices); n > 0 && !voices[n-1].At.After(v.At) {
 				sorted = false
