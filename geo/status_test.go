@@ -341,16 +341,33 @@ func (r StatusRules) referenceCompute(now time.Time, reports []Report, osm OSMEv
 }
 
 // TestComputeMatchesReference: Compute equals referenceCompute on 50,000
-// random sets, sorted or not, with reports out of the window, too new,
+// random sets of few or many contributors, sorted or not, with reports out of the window, too new,
 // hidden, trusted, of unknown statuses, and equal times.
 func TestComputeMatchesReference(t *testing.T) {
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	rules := DefaultStatusRules()
 	rng := rand.New(rand.NewPCG(3, 4))
 	sts := append(append([]Status{}, ReportStatuses...), "bogus", StatusUnknown)
+	// Contributors: a few short names (many reports each), or up to 400
+	// hex keys as the store gives or names that share their first and
+	// last eight bytes (collisions in Compute's table), in sets of up to
+	// 600 reports.
+	contributor := func(kind, many int) string {
+		switch kind {
+		case 0:
+			return fmt.Sprint("c", rng.IntN(5))
+		case 1:
+			return fmt.Sprintf("%064x", rng.IntN(many)*0x9e3779b9)
+		}
+		return fmt.Sprintf("contrib-%05d-suffix", rng.IntN(many))
+	}
 	for n := range 50000 {
 		var reps []Report
-		for i := range rng.IntN(25) {
+		kind, size, many := 0, 25, 5
+		if n%10 == 9 {
+			kind, size, many = 1+n/10%2, 600, 1+rng.IntN(400)
+		}
+		for i := range rng.IntN(size) {
 			var at time.Time
 			switch rng.IntN(10) {
 			case 0:
@@ -360,7 +377,7 @@ func TestComputeMatchesReference(t *testing.T) {
 			default:
 				at = now.Add(-time.Duration(rng.IntN(6)) * 24 * time.Hour)
 			}
-			reps = append(reps, Report{ID: int64(i + 1), Contributor: fmt.Sprint("c", rng.IntN(5)), Status: sts[rng.IntN(len(sts))],
+			reps = append(reps, Report{ID: int64(i + 1), Contributor: contributor(kind, many), Status: sts[rng.IntN(len(sts))],
 				Trusted: rng.IntN(6) == 0, Hidden: rng.IntN(8) == 0, At: at})
 		}
 		if rng.IntN(2) == 0 {
