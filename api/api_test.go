@@ -769,7 +769,19 @@ func TestMetaRoutes(t *testing.T) {
 		wantStatus(t, ts.do(req{method: http.MethodDelete, target: "/api/v1/places"}), 405)
 	})
 	t.Run("security headers", func(t *testing.T) {
-		w := ts.do(req{target: "/api/v1/config"})
+		// The API's answers are no documents: nothing loads from them.
+		for _, target := range []string{"/api/v1/config", "/api/v1/places/" + spar, "/api/v1/nothing"} {
+			w := ts.do(req{target: target})
+			if csp := w.Header().Get("Content-Security-Policy"); csp != "default-src 'none'; frame-ancestors 'none'" {
+				t.Errorf("%s: CSP %q", target, csp)
+			}
+			if w.Header().Get("X-Frame-Options") != "DENY" || w.Header().Get("X-Content-Type-Options") != "nosniff" || w.Header().Get("Referrer-Policy") != "no-referrer" {
+				t.Errorf("%s: headers %v", target, w.Header())
+			}
+		}
+		// The server's own pages, other than the API, get the document
+		// policy (the map page's is checked in pages_test.go).
+		w := ts.do(req{target: "/healthz"})
 		csp := w.Header().Get("Content-Security-Policy")
 		for _, want := range []string{"default-src 'self'", "script-src 'self'", "img-src 'self' data: https://tile.openstreetmap.org", "frame-ancestors 'none'"} {
 			if !strings.Contains(csp, want) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,14 +28,30 @@ func (s *Server) secure(next echo.HandlerFunc) echo.HandlerFunc {
 		{"Cross-Origin-Opener-Policy", "same-origin"},
 		{"Permissions-Policy", "geolocation=(self), camera=(), microphone=(), interest-cohort=()"},
 	}
-	values := make([][]string, len(headers))
-	for i, kv := range headers {
-		values[i] = []string{kv[1]}[:1:1]
+	// JSON, CSV and text of the API are no documents: nothing may load
+	// from them or frame them.
+	api := [][2]string{
+		{"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+		{"X-Content-Type-Options", "nosniff"},
+		{"X-Frame-Options", "DENY"},
+		{"Referrer-Policy", "no-referrer"},
 	}
+	shared := func(hs [][2]string) [][]string {
+		values := make([][]string, len(hs))
+		for i, kv := range hs {
+			values[i] = []string{kv[1]}[:1:1]
+		}
+		return values
+	}
+	values, apiValues := shared(headers), shared(api)
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		for i, kv := range headers {
-			h[kv[0]] = values[i]
+		hs, vs := headers, values
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			hs, vs = api, apiValues
+		}
+		for i, kv := range hs {
+			h[kv[0]] = vs[i]
 		}
 		return next(c)
 	}

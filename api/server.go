@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -207,6 +208,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	secret  []byte
+	hmacs   sync.Pool // of HMAC-SHA256 keyed with secret (contributorHash)
 	hours   *hoursCache
 	cache   *respCache
 	recent  recentCache
@@ -308,9 +310,15 @@ func tileOrigin(tiles string) (string, error) {
 // contributorHash is the HMAC-SHA256 of a contributor key with the server
 // secret: the only form in which a key is stored.
 func (s *Server) contributorHash(key string) []byte {
-	m := hmac.New(sha256.New, s.secret)
+	m, _ := s.hmacs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, s.secret)
+	}
 	m.Write([]byte(key))
-	return m.Sum(nil)
+	sum := m.Sum(make([]byte, 0, sha256.Size))
+	m.Reset() // back to the keyed state: no trace of key stays in the pool
+	s.hmacs.Put(m)
+	return sum
 }
 
 // Rules returns the status rules in force.

@@ -209,7 +209,7 @@ func statusInputs(reps []Report, at time.Time) []geo.Report {
 func storedInput(id int64, r NewReport) geo.Report {
 	return geo.Report{
 		ID: id, Contributor: hex.EncodeToString(r.Contributor), Status: r.Status, Trusted: r.Trusted != "",
-		At: parseTime(fmtTime(r.At)), OpeningHours: r.OpeningHours,
+		At: r.At.UTC(), OpeningHours: r.OpeningHours, // = parseTime(fmtTime(r.At)): nanoseconds, UTC, no monotonic reading
 		Delivery: copyBool(r.Delivery), Takeaway: copyBool(r.Takeaway), Pickup: copyBool(r.Pickup),
 	}
 }

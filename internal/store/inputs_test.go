@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strconv"
 	"sync"
@@ -296,5 +297,27 @@ func TestInputsCacheBounds(t *testing.T) {
 	c.sync(2) // another writer bumped the revision
 	if _, ok := c.get(last, t0, t0.Add(2*time.Hour)); ok || c.held != 0 {
 		t.Fatal("entries kept across a revision the writer did not make")
+	}
+}
+
+// TestStoredInputTimeIsTheStoredTime: the rule input of a report made
+// carries exactly the time read back from the database (UTC, nanoseconds,
+// no monotonic reading), for clock readings and times in other zones.
+func TestStoredInputTimeIsTheStoredTime(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	times := []time.Time{time.Now(), time.Now().In(paris), time.Date(2026, 3, 29, 2, 30, 0, 1, paris)}
+	for range 1000 {
+		times = append(times, time.Unix(rng.Int64N(4e9), rng.Int64N(1e9)).In(paris))
+	}
+	for _, at := range times {
+		got := storedInput(1, NewReport{At: at}).At
+		want := parseTime(fmtTime(at))
+		if got != want { // == also compares location and monotonic reading
+			t.Fatalf("%v: input time %#v, stored %#v", at, got, want)
+		}
 	}
 }
