@@ -9,7 +9,9 @@
 #     (BenchmarkRawOneRowTx), one of the same report row into the reports table of a copy of
 #     the benchmark database (BenchmarkRawReportTx);
 #     every acknowledged report is then counted in the database; the write ratio is the median
-#     of ROUNDS (3) rounds, each a wrk run and the raw loop right after.
+#     of ROUNDS (3) rounds, each a wrk run on a fresh copy of the imported database and the
+#     raw loops right after; a last run on the last round's database (its reports kept)
+#     shows how writes slow as reports pile up.
 # Everything generated goes to a temporary folder, removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,10 +37,10 @@ trap cleanup EXIT
 go build -o "$TMP/openmap" ./cmd/openmap
 go build -o "$TMP/fileserver" ./scripts/fileserver
 "$TMP/openmap" import --quiet --db "$TMP/bench.db" "$BENCH" >/dev/null
-cp "$TMP/bench.db" "$TMP/raw.db" # for the same-row raw loop
 
-serve() { # serve EXTRA_FLAGS...: start openmap serve, wait for /healthz
-	"$TMP/openmap" serve --db "$TMP/bench.db" --addr "127.0.0.1:$PORT_API" --log json \
+SERVED=$TMP/bench.db
+serve() { # serve EXTRA_FLAGS...: start openmap serve on $SERVED, wait for /healthz
+	"$TMP/openmap" serve --db "$SERVED" --addr "127.0.0.1:$PORT_API" --log json \
 		--read-rate -1 --report-rate -1 --contributor-rate -1 "$@" 2>>"$TMP/serve.log" &
 	SERVE_PID=$!
 	PIDS+=("$SERVE_PID")
@@ -48,7 +50,7 @@ serve() { # serve EXTRA_FLAGS...: start openmap serve, wait for /healthz
 	done
 	echo "bench-api: serve did not start" >&2; cat "$TMP/serve.log" >&2; exit 1
 }
-stop_serve() { kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
+stop_serve() { kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; }
 
 # wrk_run NAME ARGS...: prints "NAME req/s p50 p99"
 wrk_run() {
@@ -86,34 +88,69 @@ wrk_run "openmap /places (cache off)" "http://127.0.0.1:$PORT_API$URL"; API_NC=$
 echo "ratio to FileServer: cache on $(ratio "$API" "$FS")×, cache off $(ratio "$API_NC" "$FS")× (target ≥ 0.5×)"
 
 echo
-# The machine is shared and its speed wobbles (±30 % between minutes), so the
-# write ratio is taken ROUNDS times, each round a wrk run of report posts then
-# the raw loop right after on the idle machine; the median round counts.
+# Writes. Each run starts from a fresh copy of the imported database, as
+# the raw loops start from an empty table (BenchmarkRawOneRowTx) or a
+# fresh copy (BenchmarkRawReportTx): without that, every run would pile
+# some 190,000 more reports onto the same 1,340 places and the rounds
+# would not measure the same thing. The machine is shared and its speed
+# wobbles (±30 % between minutes), so the write ratio is taken ROUNDS
+# times, each round a wrk run of report posts then the raw loops right
+# after on the idle machine; the median round counts. A last run goes on
+# the last round's database, already holding its reports, beside the
+# same-row raw loop on that database, to show how writes slow as reports
+# pile up.
 ROUNDS=${ROUNDS:-3}
 go test -c -o "$TMP/store.test" ./internal/store
-BEFORE=$(sqlite3 "$TMP/bench.db" 'SELECT count(*) FROM reports')
+fresh() { # fresh: serve a fresh copy of the imported database
+	stop_serve
+	cp "$TMP/bench.db" "$TMP/write.db"
+	rm -f "$TMP/write.db-wal" "$TMP/write.db-shm"
+	SERVED=$TMP/write.db
+	serve
+}
+STORED=0
+SENT=0
+count() { # count: add the reports of write.db to STORED
+	STORED=$((STORED + $(sqlite3 "$TMP/write.db" 'SELECT count(*) FROM reports')))
+}
+raw_tx() { # raw_tx BENCH DB: transactions per second of a store benchmark
+	OPENMAP_RAW_DB="$2" "$TMP/store.test" -test.run '^$' -test.bench "$1" -test.benchtime 3s |
+		awk -v b="Benchmark$1" '$1 ~ "^" b {printf "%.0f", 1e9 / $3}'
+}
+fresh
 wrk_run "openmap POST reports (201, place doc)" -s scripts/bench-api-post.lua "http://127.0.0.1:$PORT_API" -- "$TMP/ids.txt" place; POST=$RPS; SENT=$REQS
+stop_serve; count
 RATIOS=()
 RATIOS_ROW=()
 for r in $(seq "$ROUNDS"); do
+	fresh
 	wrk_run "openmap POST reports (201, status)" -s scripts/bench-api-post.lua "http://127.0.0.1:$PORT_API" -- "$TMP/ids.txt"; POSTMIN=$RPS; SENT=$((SENT + REQS))
-	raw_tx() { # raw_tx BENCH: transactions per second of a store benchmark
-		OPENMAP_RAW_DB="$TMP/raw.db" "$TMP/store.test" -test.run '^$' -test.bench "$1" -test.benchtime 3s |
-			awk -v b="Benchmark$1" '$1 ~ "^" b {printf "%.0f", 1e9 / $3}'
-	}
-	RAW=$(raw_tx RawOneRowTx)
-	RAWROW=$(raw_tx RawReportTx)
+	stop_serve
+	cp "$TMP/bench.db" "$TMP/raw.db"
+	rm -f "$TMP/raw.db-wal" "$TMP/raw.db-shm"
+	RAW=$(raw_tx RawOneRowTx "")
+	RAWROW=$(raw_tx RawReportTx "$TMP/raw.db")
 	printf '%-34s %10s   round %d: status answer %s×, place document %s×\n' "raw SQLite, bare one-row table" "$RAW" "$r" \
 		"$(ratio "$POSTMIN" "$RAW")" "$(ratio "$POST" "$RAW")"
 	printf '%-34s %10s   round %d: status answer %s×, place document %s×\n' "raw SQLite, the same report row" "$RAWROW" "$r" \
 		"$(ratio "$POSTMIN" "$RAWROW")" "$(ratio "$POST" "$RAWROW")"
 	RATIOS+=("$(ratio "$POSTMIN" "$RAW")")
 	RATIOS_ROW+=("$(ratio "$POSTMIN" "$RAWROW")")
+	if [ "$r" -lt "$ROUNDS" ]; then count; fi
 done
-stop_serve
-AFTER=$(sqlite3 "$TMP/bench.db" 'SELECT count(*) FROM reports')
-echo "reports stored: $((AFTER - BEFORE)) of $SENT requests sent"
+# The last round's database, with its reports: one more run on it.
+HELD=$(sqlite3 "$TMP/write.db" 'SELECT count(*) FROM reports')
+serve
+wrk_run "openmap POST reports (201, status)" -s scripts/bench-api-post.lua "http://127.0.0.1:$PORT_API" -- "$TMP/ids.txt"; GROWN=$RPS; SENT=$((SENT + REQS))
+stop_serve; count
+cp "$TMP/write.db" "$TMP/raw.db"
+rm -f "$TMP/raw.db-wal" "$TMP/raw.db-shm"
+RAWGROWN=$(raw_tx RawReportTx "$TMP/raw.db")
+printf '%-34s %10s   on a database already holding %d reports: status answer %s× (to the last bare loop %s×)\n' \
+	"raw SQLite, the same report row" "$RAWGROWN" "$HELD" "$(ratio "$GROWN" "$RAWGROWN")" "$(ratio "$GROWN" "$RAW")"
+echo "reports stored: $STORED; answers wrk counted: $SENT (requests in flight when wrk stops are stored too)"
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 echo "status answer (the default) to the raw loops, median of $ROUNDS rounds (target ≥ 0.3×):"
 echo "  bare one-row table $(median "${RATIOS[@]}")× (rounds: ${RATIOS[*]}); same report row $(median "${RATIOS_ROW[@]}")× (rounds: ${RATIOS_ROW[*]})"
+[ "$STORED" -ge "$SENT" ] || echo "bench-api: only $STORED reports stored for $SENT answers" >&2
 grep -c '"status":5' "$TMP/serve.log" | awk '{ if ($1 > 0) print "5xx answers in the log: " $1 }' || true
