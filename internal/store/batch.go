@@ -225,7 +225,7 @@ func addReportRaw(r *rawStmts, rep NewReport) (id, placeRow int64, err error) {
 	return id, placeRow, err
 }
 
-// boolValue is boolArg as a driver value.
+// boolValue is a service flag as a driver value: NULL (not said), 1 or 0.
 func boolValue(b *bool) driver.Value {
 	switch {
 	case b == nil:

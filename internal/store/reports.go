@@ -69,16 +69,6 @@ func (r Report) Rule() geo.Report {
 	}
 }
 
-func boolArg(b *bool) any {
-	if b == nil {
-		return nil
-	}
-	if *b {
-		return 1
-	}
-	return 0
-}
-
 func boolPtr(n sql.NullInt64) *bool {
 	if !n.Valid {
 		return nil

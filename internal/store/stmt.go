@@ -65,21 +65,6 @@ func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return st.QueryRowContext(ctx, args...)
 }
 
-// wprepared returns prepared statements of the write connection. It must
-// be called before the transaction that uses them (with tx.StmtContext):
-// the write pool has one connection, which a running transaction holds.
-func (s *Store) wprepared(ctx context.Context, qs ...string) ([]*sql.Stmt, error) {
-	out := make([]*sql.Stmt, len(qs))
-	for i, q := range qs {
-		st, err := s.wstmts.prepared(ctx, s.wdb, q)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = st
-	}
-	return out, nil
-}
-
 // ErrBusy says the database stayed locked by another process (an import
 // running in one long transaction) beyond the busy timeout: the caller may
 // try again later. Within one process writes queue on the single write

@@ -44,11 +44,11 @@ type Store struct {
 	db   *sql.DB // reads: a pool
 	wdb  *sql.DB // writes: one connection, BEGIN IMMEDIATE
 
-	rstmts, wstmts stmtCache    // prepared hot statements (stmt.go)
-	batch          batcher      // group commit of reports (batch.go)
-	ckpt           checkpointer // checkpoints once reports are written (checkpoint.go)
-	dsn            string       // of a read-write connection
-	inputs         inputsCache  // status inputs by place, the batcher's (inputs.go)
+	rstmts stmtCache    // prepared hot statements of the read pool (stmt.go)
+	batch  batcher      // group commit of reports (batch.go)
+	ckpt   checkpointer // checkpoints once reports are written (checkpoint.go)
+	dsn    string       // of a read-write connection
+	inputs inputsCache  // status inputs by place, the batcher's (inputs.go)
 }
 
 // Open opens (creating if needed) the SpatiaLite database at path and brings
@@ -108,7 +108,6 @@ func (s *Store) Close() error {
 	var errs []error
 	s.batch.stop()
 	s.rstmts.close()
-	s.wstmts.close()
 	if s.db != nil {
 		errs = append(errs, s.db.Close())
 	}
