@@ -21,7 +21,10 @@ apt_update_once() {
 need_pkgs() {
 	local missing=()
 	for p in "$@"; do
-		[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
+		case "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" in
+		*" ok installed") ;; # install or hold
+		*) missing+=("$p") ;;
+		esac
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	if ! command -v apt-get >/dev/null; then
@@ -61,7 +64,7 @@ test_pkgs=(time osmium-tool spatialite-bin sqlite3 poppler-utils zbar-tools chro
 case "$target" in
 test | test-go | bench)
 	# Ubuntu ships Chromium as chromium-browser (a snap wrapper), Debian as chromium.
-	if [ "$(dpkg-query -W -f='${Status}' chromium 2>/dev/null || true)" != "install ok installed" ] && command -v apt-get >/dev/null; then
+	if [[ "$(dpkg-query -W -f='${Status}' chromium 2>/dev/null || true)" != *" ok installed" ]] && command -v apt-get >/dev/null; then
 		apt_update_once
 		# (Read whole before grep: with pipefail, grep -q quitting early
 		# makes apt-cache die of SIGPIPE and the test fail.)

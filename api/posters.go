@@ -160,21 +160,22 @@ func in(m [2]string, l signs.Lang) string {
 // Shop fills the shop poster of place id: what OSM says (signs.ShopOf),
 // then the current status, services, remark and hours of the residents'
 // reports. opts.Now, if set, is the printed date and the first day of the
-// week; the status is always the one of now. store.ErrNotFound if there is
-// no such place.
-func (p *Posters) Shop(ctx context.Context, id geo.PlaceID, opts signs.Options) (signs.Shop, error) {
+// week; else Shop sets it to now in the place's time zone, for Render to
+// print. The status is always the one of now. store.ErrNotFound if there
+// is no such place.
+func (p *Posters) Shop(ctx context.Context, id geo.PlaceID, opts *signs.Options) (signs.Shop, error) {
 	pl, err := p.st.Place(ctx, id)
 	if err != nil {
 		return signs.Shop{}, err
 	}
 	now := p.now()
 	hc := p.zones.at(pl.Location[0], pl.Location[1])
-	opts.Now = printed(opts, now, hc.loc)
+	opts.Now = printed(*opts, now, hc.loc)
 	cs, reps, err := placeStatus(ctx, p.st, p.cfg.Rules, p.cats, pl, now)
 	if err != nil {
 		return signs.Shop{}, err
 	}
-	shop := signs.ShopOf(pl, p.cats, opts, signs.PlaceURL(p.cfg.BaseURL, id))
+	shop := signs.ShopOf(pl, p.cats, *opts, signs.PlaceURL(p.cfg.BaseURL, id))
 	shop.Status = signs.Status(cs.Status)
 	if cs.Status == "" {
 		shop.Status = signs.StatusUnknown
@@ -234,8 +235,9 @@ const MaxAreaPlaces = 400
 // center (lon, lat), at most limit of them nearest first (0 or more than
 // MaxAreaPlaces is MaxAreaPlaces), each with its current status; title ""
 // is "Ouvert près d'ici" / "Open near here". padURL is an optional pad
-// (checked by signs.Render).
-func (p *Posters) Area(ctx context.Context, title, where string, center orb.Point, radius float64, limit int, padURL string, opts signs.Options) (signs.Area, error) {
+// (checked by signs.Render). opts.Now, if zero, is set to now in the time
+// zone of center, for Render to print.
+func (p *Posters) Area(ctx context.Context, title, where string, center orb.Point, radius float64, limit int, padURL string, opts *signs.Options) (signs.Area, error) {
 	if radius <= 0 || radius > MaxAreaRadius {
 		return signs.Area{}, fmt.Errorf("api: area radius %v: want 1 to %d metres", radius, MaxAreaRadius)
 	}
@@ -244,7 +246,7 @@ func (p *Posters) Area(ctx context.Context, title, where string, center orb.Poin
 	}
 	now := p.now()
 	hc := p.zones.at(center[0], center[1])
-	opts.Now = printed(opts, now, hc.loc)
+	opts.Now = printed(*opts, now, hc.loc)
 	places, err := p.st.PlacesNear(ctx, center, radius, limit)
 	if err != nil {
 		return signs.Area{}, err
@@ -256,7 +258,7 @@ func (p *Posters) Area(ctx context.Context, title, where string, center orb.Poin
 	if strings.TrimSpace(title) == "" {
 		title = in([2]string{"Ouvert près d'ici", "Open near here"}, opts.Lang)
 	}
-	a := signs.AreaOf(title, center, radius, places, p.cats, opts, signs.MapURL(p.cfg.BaseURL, center), padURL)
+	a := signs.AreaOf(title, center, radius, places, p.cats, *opts, signs.MapURL(p.cfg.BaseURL, center), padURL)
 	a.Where = where
 	status := make(map[geo.PlaceID]signs.Status, len(places))
 	for _, pl := range places {

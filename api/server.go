@@ -313,10 +313,14 @@ func (s *Server) contributorHash(key string) []byte {
 	m, _ := s.hmacs.Get().(hash.Hash)
 	if m == nil {
 		m = hmac.New(sha256.New, s.secret)
+		// From now on Reset restores the keyed state saved here, which
+		// clears the block buffer (the first Reset of a new HMAC would
+		// leave the last key's bytes in it).
+		m.Reset()
 	}
 	m.Write([]byte(key))
 	sum := m.Sum(make([]byte, 0, sha256.Size))
-	m.Reset() // back to the keyed state: no trace of key stays in the pool
+	m.Reset() // back to the keyed state, the key's bytes cleared
 	s.hmacs.Put(m)
 	return sum
 }

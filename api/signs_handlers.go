@@ -126,7 +126,7 @@ func (s *Server) shopPoster(ctx context.Context, c echo.Context, typ, num string
 	if err != nil {
 		return poster{}, err
 	}
-	doc, err := s.postersFor(c).Shop(ctx, id, opts)
+	doc, err := s.postersFor(c).Shop(ctx, id, &opts)
 	if err != nil {
 		return poster{}, err
 	}
@@ -186,6 +186,8 @@ func (s *Server) neighbourPoster(c echo.Context, q url.Values) (poster, error) {
 	if err != nil {
 		return poster{}, err
 	}
+	// A hall poster is of no place: dated in the instance's time zone.
+	opts.Now = s.now().In(s.cfg.Zone)
 	isNew, err := newPad(q)
 	if err != nil {
 		return poster{}, err
@@ -272,7 +274,7 @@ func (s *Server) areaPoster(ctx context.Context, c echo.Context, q url.Values) (
 	if err != nil {
 		return poster{}, err
 	}
-	doc, err := s.postersFor(c).Area(ctx, title, where, orb.Point{lon, lat}, radius, 0, strings.TrimSpace(q.Get("pad")), opts)
+	doc, err := s.postersFor(c).Area(ctx, title, where, orb.Point{lon, lat}, radius, 0, strings.TrimSpace(q.Get("pad")), &opts)
 	if err != nil {
 		return poster{}, err
 	}

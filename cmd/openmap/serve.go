@@ -75,7 +75,7 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 		return fmt.Errorf("%w: --log %q: want text or json", errUsage, c.logFormat)
 	}
 	log := slog.New(h)
-	if os.Getenv("GOGC") == "" {
+	if getenv("GOGC") == "" {
 		// The live heap is small (caches of tens of MB): collecting at
 		// 3× rather than 2× of it costs some 15 MB of peak memory under
 		// load and saves some 6 % of a report post's CPU. GOGC overrides.

@@ -285,7 +285,7 @@ func runSignShop(ctx context.Context, args []string, getenv env, s streams) erro
 		return err
 	}
 	defer st.Close()
-	doc, err := posters.Shop(ctx, id, opts)
+	doc, err := posters.Shop(ctx, id, &opts)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("%w: sign shop: no place %v in %s", errUsage, id, *sf.db)
 	}
@@ -336,7 +336,7 @@ func runSignArea(ctx context.Context, args []string, getenv env, s streams) erro
 		return err
 	}
 	defer st.Close()
-	doc, err := posters.Area(ctx, *title, *where, orb.Point{lo, la}, *radius, *limit, link, opts)
+	doc, err := posters.Area(ctx, *title, *where, orb.Point{lo, la}, *radius, *limit, link, &opts)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 // Writer is an io.Writer safe for concurrent use.
 type Writer struct {
 	mu   sync.Mutex
+	out  io.Writer
 	w    *bufio.Writer
 	quit chan struct{}
 	done chan struct{}
@@ -22,7 +23,7 @@ type Writer struct {
 
 // New buffers w (up to size bytes) and flushes it every interval.
 func New(w io.Writer, size int, every time.Duration) *Writer {
-	b := &Writer{w: bufio.NewWriterSize(w, size), quit: make(chan struct{}), done: make(chan struct{})}
+	b := &Writer{out: w, w: bufio.NewWriterSize(w, size), quit: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
 		t := time.NewTicker(every)
@@ -43,14 +44,27 @@ func New(w io.Writer, size int, every time.Duration) *Writer {
 func (b *Writer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.w.Write(p)
+	n, err := b.w.Write(p)
+	b.recover(err)
+	return n, err
 }
 
 // Flush writes what is buffered.
 func (b *Writer) Flush() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.w.Flush()
+	err := b.w.Flush()
+	b.recover(err)
+	return err
+}
+
+// recover drops what the buffer held after a failed write (a full disk):
+// a bufio.Writer would refuse every later line, and logging should resume
+// once the output works again.
+func (b *Writer) recover(err error) {
+	if err != nil {
+		b.w.Reset(b.out)
+	}
 }
 
 // Close stops the timer and flushes; writes after Close still work (they

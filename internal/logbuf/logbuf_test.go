@@ -2,6 +2,7 @@ package logbuf
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -27,14 +28,25 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
-func TestLinesWaitForTheTickThenGoOut(t *testing.T) {
+func TestLinesWaitForTheFlush(t *testing.T) {
 	var out syncBuf
-	w := New(&out, 4096, 20*time.Millisecond)
+	w := New(&out, 4096, time.Hour)
 	defer w.Close()
 	fmt.Fprintln(w, "one")
 	if got := out.String(); got != "" {
 		t.Fatalf("written at once: %q", got)
 	}
+	w.Flush()
+	if got := out.String(); got != "one\n" {
+		t.Fatalf("after Flush: %q", got)
+	}
+}
+
+func TestTheTickerFlushes(t *testing.T) {
+	var out syncBuf
+	w := New(&out, 4096, 20*time.Millisecond)
+	defer w.Close()
+	fmt.Fprintln(w, "one")
 	deadline := time.Now().Add(5 * time.Second)
 	for out.String() != "one\n" {
 		if time.Now().After(deadline) {
@@ -70,5 +82,36 @@ func TestCloseWritesEverythingFromConcurrentWriters(t *testing.T) {
 		if n, _ := fmt.Sscanf(l, "g%d line %03d", &g, &i); n != 2 {
 			t.Fatalf("torn line %q", l)
 		}
+	}
+}
+
+// failing fails its writes while broken.
+type failing struct {
+	syncBuf
+	broken bool
+}
+
+func (f *failing) Write(p []byte) (int, error) {
+	if f.broken {
+		return 0, errors.New("disk full")
+	}
+	return f.syncBuf.Write(p)
+}
+
+func TestLoggingResumesAfterAFailedWrite(t *testing.T) {
+	out := &failing{broken: true}
+	w := New(out, 4096, time.Hour)
+	defer w.Close()
+	fmt.Fprintln(w, "lost")
+	if err := w.Flush(); err == nil {
+		t.Fatal("no error from a failing output")
+	}
+	out.broken = false
+	fmt.Fprintln(w, "two")
+	if err := w.Flush(); err != nil {
+		t.Fatalf("flush after the output came back: %v", err)
+	}
+	if got := out.String(); got != "two\n" {
+		t.Fatalf("got %q, want the line written after the failure", got)
 	}
 }

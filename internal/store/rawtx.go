@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
@@ -44,32 +45,45 @@ var rawSQL = [rawCount]string{
 }
 
 // rawStmts are the batcher's statements on one driver connection; only
-// the batcher goroutine uses them, inside Conn.Raw.
+// the batcher goroutine uses them, inside Conn.Raw, and the connection's
+// Close finalizes them (hookConn).
 type rawStmts struct {
+	mu   sync.Mutex // between the batcher and a Close by database/sql
 	conn *sqlite3.SQLiteConn
 	st   [rawCount]*sqlite3.SQLiteStmt
 }
 
 // prepare (re)prepares the statements if conn is not the one they were
-// prepared on (the pool replaced its connection).
-func (r *rawStmts) prepare(conn *sqlite3.SQLiteConn) error {
-	if r.conn == conn {
+// prepared on (the pool replaced its connection, whose Close finalized
+// them).
+func (r *rawStmts) prepare(conn *hookConn) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.conn == conn.SQLiteConn {
 		return nil
 	}
-	r.close()
+	r.closeLocked()
 	for i, q := range rawSQL {
 		st, err := conn.Prepare(q)
 		if err != nil {
-			r.close()
+			r.closeLocked()
 			return fmt.Errorf("prepare %q: %w", q, err)
 		}
 		r.st[i] = st.(*sqlite3.SQLiteStmt)
 	}
-	r.conn = conn
+	r.conn = conn.SQLiteConn
+	conn.setOnClose(r.close)
 	return nil
 }
 
+// close finalizes the statements; their connection must still be open.
 func (r *rawStmts) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closeLocked()
+}
+
+func (r *rawStmts) closeLocked() {
 	for i, st := range r.st {
 		if st != nil {
 			st.Close()
@@ -107,7 +121,10 @@ func (r *rawStmts) query(i int, row func([]driver.Value) error, args ...driver.V
 }
 
 // withRaw runs f in a transaction of the write connection with the
-// batcher's statements: COMMIT if f returns nil, else ROLLBACK.
+// batcher's statements: COMMIT if f returns nil, else ROLLBACK. Should the
+// transaction stay open (a ROLLBACK that fails), the connection is given
+// back as bad: database/sql closes it, which finalizes the statements,
+// and the next batch prepares them on a new one.
 func (s *Store) withRaw(ctx context.Context, raw *rawStmts, f func(r *rawStmts) error) error {
 	conn, err := s.wdb.Conn(ctx)
 	if err != nil {
@@ -115,52 +132,94 @@ func (s *Store) withRaw(ctx context.Context, raw *rawStmts, f func(r *rawStmts) 
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		c, ok := dc.(*sqlite3.SQLiteConn)
+		c, ok := dc.(*hookConn)
 		if !ok {
 			return fmt.Errorf("store: write connection is a %T", dc)
 		}
 		if err := raw.prepare(c); err != nil {
 			return err
 		}
+		rollback := func(cause error) error {
+			if c.AutoCommit() {
+				return cause // no transaction left (SQLite ended it)
+			}
+			if err := raw.exec(rawRollback); err != nil || !c.AutoCommit() {
+				return errors.Join(cause, err, driver.ErrBadConn)
+			}
+			return cause
+		}
 		if err := raw.exec(rawBegin); err != nil {
-			return err
+			return rollback(err)
 		}
 		if err := f(raw); err != nil {
-			if rerr := raw.exec(rawRollback); rerr != nil && c.AutoCommit() {
-				rerr = nil // SQLite rolled back already (a failed COMMIT, a full disk)
-			} else if rerr != nil {
-				return errors.Join(err, rerr, driver.ErrBadConn)
-			}
-			return err
+			return rollback(err)
 		}
 		if err := raw.exec(rawCommit); err != nil {
-			if !c.AutoCommit() {
-				raw.exec(rawRollback)
-			}
-			return err
+			return rollback(err)
 		}
 		s.ckpt.commits.Add(1)
 		return nil
 	})
 }
 
-// closeRaw finalizes the batcher's statements.
+// closeRaw finalizes the batcher's statements (when the batcher stops,
+// before the write pool closes).
 func (s *Store) closeRaw(raw *rawStmts) {
-	if raw.conn == nil {
-		return
-	}
 	conn, err := s.wdb.Conn(context.Background())
 	if err != nil {
 		return
 	}
 	defer conn.Close()
 	conn.Raw(func(dc any) error {
-		if dc == any(raw.conn) {
-			raw.close()
+		if c, ok := dc.(*hookConn); ok {
+			c.setOnClose(nil)
 		}
+		raw.close() // prepared on this connection, if on any still open
 		return nil
 	})
-	raw.conn = nil
+}
+
+// hookDriver is go-sqlite3's driver with connections wrapped in hookConn.
+// (A field, not an embedding: should go-sqlite3 grow an OpenConnector,
+// it must not bypass Open.)
+type hookDriver struct{ d *sqlite3.SQLiteDriver }
+
+func (h hookDriver) Open(dsn string) (driver.Conn, error) {
+	c, err := h.d.Open(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return &hookConn{SQLiteConn: c.(*sqlite3.SQLiteConn)}, nil
+}
+
+// hookConn is a go-sqlite3 connection (all its methods, so database/sql
+// sees the same optional interfaces) whose Close first finalizes the
+// statements prepared on it outside database/sql, the batcher's:
+// database/sql may close a connection whenever it holds it (a cancelled
+// transaction, a bad connection), and once it is closed go-sqlite3 can no
+// longer finalize them — sqlite3_close_v2 would keep the connection, its
+// file descriptors and its page cache for ever.
+type hookConn struct {
+	*sqlite3.SQLiteConn
+	mu      sync.Mutex
+	onClose func()
+}
+
+func (c *hookConn) setOnClose(f func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.onClose = f
+}
+
+func (c *hookConn) Close() error {
+	c.mu.Lock()
+	f := c.onClose
+	c.onClose = nil
+	c.mu.Unlock()
+	if f != nil {
+		f()
+	}
+	return c.SQLiteConn.Close()
 }
 
 // driverRow scans one row of driver values as sql.Row.Scan would, for the

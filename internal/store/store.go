@@ -34,7 +34,7 @@ var registerOnce sync.Once
 
 func register() {
 	registerOnce.Do(func() {
-		sql.Register(driverName, &sqlite3.SQLiteDriver{Extensions: []string{"mod_spatialite"}})
+		sql.Register(driverName, hookDriver{&sqlite3.SQLiteDriver{Extensions: []string{"mod_spatialite"}}})
 	})
 }
 
@@ -73,8 +73,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return "file:" + url.PathEscape(path) + "?" + q.Encode()
 	}
 	// The writer's page cache holds the index pages that reports land on
-	// at random (reports_place, places by OSM id): with SQLite's default
-	// 2 MB they are read back from the file on most inserts.
+	// at random (reports_place, places by OSM id). Not more than 8 MB:
+	// after a b-tree balance that swaps two pages (it parks one at the
+	// pending-byte page number), SQLite's COMMIT walks the whole cache, and
+	// at 32 MB that walk cost more than the reads it saved.
 	wdb, err := sql.Open(driverName, dsn("immediate")+"&_cache_size=-8192")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
