@@ -5,9 +5,11 @@
 #     with the response cache on (the default) and off (--cache -1);
 #  2. report POSTs per second (wrk + Lua; 201 with the new status, the default answer, and
 #     with the place document as the map asks for it), beside raw SQLite one-row-transaction
-#     loops with the same durability settings (target ≥ 0.3×): one into a bare table
-#     (BenchmarkRawOneRowTx), one of the same report row into the reports table of a copy of
-#     the benchmark database (BenchmarkRawReportTx);
+#     loops with the same durability settings (target ≥ 0.3×): into a bare table on the
+#     driver connection with its statements prepared once, as the server's writer runs
+#     (BenchmarkRawOneRowTxDriver), the same through database/sql (BenchmarkRawOneRowTx), and
+#     the same report row into the reports table of a copy of the benchmark database
+#     (BenchmarkRawReportTx);
 #     every acknowledged report is then counted in the database; the write ratio is the median
 #     of ROUNDS (3) rounds, each a wrk run on a fresh copy of the imported database and the
 #     raw loops right after; a last run on the last round's database (its reports kept)
@@ -121,6 +123,7 @@ fresh
 wrk_run "openmap POST reports (201, place doc)" -s scripts/bench-api-post.lua "http://127.0.0.1:$PORT_API" -- "$TMP/ids.txt" place; POST=$RPS; SENT=$REQS
 stop_serve; count
 RATIOS=()
+RATIOS_DRV=()
 RATIOS_ROW=()
 for r in $(seq "$ROUNDS"); do
 	fresh
@@ -129,12 +132,16 @@ for r in $(seq "$ROUNDS"); do
 	cp "$TMP/bench.db" "$TMP/raw.db"
 	rm -f "$TMP/raw.db-wal" "$TMP/raw.db-shm"
 	RAW=$(raw_tx RawOneRowTx "")
+	RAWDRV=$(raw_tx RawOneRowTxDriver "")
 	RAWROW=$(raw_tx RawReportTx "$TMP/raw.db")
-	printf '%-34s %10s   round %d: status answer %s×, place document %s×\n' "raw SQLite, bare one-row table" "$RAW" "$r" \
+	printf '%-34s %10s   round %d: status answer %s×, place document %s×\n' "raw SQLite, bare table, driver" "$RAWDRV" "$r" \
+		"$(ratio "$POSTMIN" "$RAWDRV")" "$(ratio "$POST" "$RAWDRV")"
+	printf '%-34s %10s   round %d: status answer %s×, place document %s×\n' "raw SQLite, bare table, database/sql" "$RAW" "$r" \
 		"$(ratio "$POSTMIN" "$RAW")" "$(ratio "$POST" "$RAW")"
 	printf '%-34s %10s   round %d: status answer %s×, place document %s×\n' "raw SQLite, the same report row" "$RAWROW" "$r" \
 		"$(ratio "$POSTMIN" "$RAWROW")" "$(ratio "$POST" "$RAWROW")"
 	RATIOS+=("$(ratio "$POSTMIN" "$RAW")")
+	RATIOS_DRV+=("$(ratio "$POSTMIN" "$RAWDRV")")
 	RATIOS_ROW+=("$(ratio "$POSTMIN" "$RAWROW")")
 	if [ "$r" -lt "$ROUNDS" ]; then count; fi
 done
@@ -146,11 +153,12 @@ stop_serve; count
 cp "$TMP/write.db" "$TMP/raw.db"
 rm -f "$TMP/raw.db-wal" "$TMP/raw.db-shm"
 RAWGROWN=$(raw_tx RawReportTx "$TMP/raw.db")
-printf '%-34s %10s   on a database already holding %d reports: status answer %s× (to the last bare loop %s×)\n' \
-	"raw SQLite, the same report row" "$RAWGROWN" "$HELD" "$(ratio "$GROWN" "$RAWGROWN")" "$(ratio "$GROWN" "$RAW")"
+printf '%-34s %10s   on a database already holding %d reports: status answer %s× (to the last bare loops: driver %s×, database/sql %s×)\n' \
+	"raw SQLite, the same report row" "$RAWGROWN" "$HELD" "$(ratio "$GROWN" "$RAWGROWN")" "$(ratio "$GROWN" "$RAWDRV")" "$(ratio "$GROWN" "$RAW")"
 echo "reports stored: $STORED; answers wrk counted: $SENT (requests in flight when wrk stops are stored too)"
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 echo "status answer (the default) to the raw loops, median of $ROUNDS rounds (target ≥ 0.3×):"
-echo "  bare one-row table $(median "${RATIOS[@]}")× (rounds: ${RATIOS[*]}); same report row $(median "${RATIOS_ROW[@]}")× (rounds: ${RATIOS_ROW[*]})"
+echo "  bare table on the driver connection, statements prepared once $(median "${RATIOS_DRV[@]}")× (rounds: ${RATIOS_DRV[*]})"
+echo "  bare table through database/sql $(median "${RATIOS[@]}")× (rounds: ${RATIOS[*]}); same report row $(median "${RATIOS_ROW[@]}")× (rounds: ${RATIOS_ROW[*]})"
 [ "$STORED" -ge "$SENT" ] || echo "bench-api: only $STORED reports stored for $SENT answers" >&2
 grep -c '"status":5' "$TMP/serve.log" | awk '{ if ($1 > 0) print "5xx answers in the log: " $1 }' || true

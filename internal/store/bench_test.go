@@ -12,11 +12,13 @@ import (
 	"time"
 )
 
-// BenchmarkRawOneRowTx is the strict yardstick of report writes: one row of
-// a bare table (no index) per transaction through the store's write
-// connection (WAL,
-// synchronous=NORMAL, BEGIN IMMEDIATE — the durability of AddReport),
-// nothing else. scripts/bench-api.sh compares HTTP report posts with it.
+// BenchmarkRawOneRowTx is a yardstick of report writes: one row of a bare
+// table (no index) per transaction through database/sql on the store's
+// write connection (WAL, synchronous=NORMAL, BEGIN IMMEDIATE — the
+// durability of AddReport), nothing else; database/sql's Tx, and
+// go-sqlite3 preparing BEGIN, the INSERT and COMMIT each time, make it
+// twice as slow as BenchmarkRawOneRowTxDriver, the strict one.
+// scripts/bench-api.sh compares HTTP report posts with both.
 func BenchmarkRawOneRowTx(b *testing.B) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(b.TempDir(), "raw.db"))
@@ -41,10 +43,9 @@ func BenchmarkRawOneRowTx(b *testing.B) {
 
 // BenchmarkRawReportTx is the same-row yardstick of report writes: one
 // report row per transaction, as the server stores it (the reports table
-// with its indexes and foreign key, at a random place), with a statement
-// prepared once, through the store's write connection (WAL,
-// synchronous=NORMAL, BEGIN IMMEDIATE): what SQLite alone costs for a
-// report. OPENMAP_RAW_DB names a database to write to (a copy of the
+// with its indexes and foreign key, at a random place), with the insert
+// prepared once, through database/sql on the store's write connection
+// (WAL, synchronous=NORMAL, BEGIN IMMEDIATE). OPENMAP_RAW_DB names a database to write to (a copy of the
 // benchmark database in scripts/bench-api.sh); else the test places.
 func BenchmarkRawReportTx(b *testing.B) {
 	ctx := context.Background()
