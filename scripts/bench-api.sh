@@ -116,8 +116,8 @@ count() { # count: add the reports of write.db to STORED
 	STORED=$((STORED + $(sqlite3 "$TMP/write.db" 'SELECT count(*) FROM reports')))
 }
 raw_tx() { # raw_tx BENCH DB: transactions per second of a store benchmark
-	OPENMAP_RAW_DB="$2" "$TMP/store.test" -test.run '^$' -test.bench "$1" -test.benchtime 3s |
-		awk -v b="Benchmark$1" '$1 ~ "^" b {printf "%.0f", 1e9 / $3}'
+	OPENMAP_RAW_DB="$2" "$TMP/store.test" -test.run '^$' -test.bench "^Benchmark$1\$" -test.benchtime 3s |
+		awk -v b="Benchmark$1" '$1 ~ "^" b "(-[0-9]+)?$" {printf "%.0f", 1e9 / $3}'
 }
 fresh
 wrk_run "openmap POST reports (201, place doc)" -s scripts/bench-api-post.lua "http://127.0.0.1:$PORT_API" -- "$TMP/ids.txt" place; POST=$RPS; SENT=$REQS
