@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // BenchmarkRawOneRowTx is a yardstick of report writes: one row of a bare
@@ -145,11 +147,13 @@ func BenchmarkRawOneRowTxDriver(b *testing.B) {
 	who := make([]byte, 32)
 	err = conn.Raw(func(dc any) error {
 		c := dc.(*hookConn)
-		var st [3]driver.Stmt
+		var st [3]*sqlite3.SQLiteStmt // as rawStmts holds them
 		for i, q := range []string{`BEGIN IMMEDIATE`, `INSERT INTO bench_rows (place_id, status, created_at, contributor) VALUES (?, ?, ?, ?)`, `COMMIT`} {
-			if st[i], err = c.Prepare(q); err != nil {
+			ds, err := c.Prepare(q)
+			if err != nil {
 				return err
 			}
+			st[i] = ds.(*sqlite3.SQLiteStmt)
 			defer st[i].Close()
 		}
 		for b.Loop() {
