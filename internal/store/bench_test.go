@@ -23,14 +23,7 @@ import (
 // scripts/bench-api.sh compares HTTP report posts with both.
 func BenchmarkRawOneRowTx(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "raw.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.wdb.ExecContext(ctx, `CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, place_id INTEGER, status TEXT, created_at TEXT, contributor BLOB)`); err != nil {
-		b.Fatal(err)
-	}
+	s := bareTable(b)
 	who := make([]byte, 32)
 	for b.Loop() {
 		if err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -125,20 +118,29 @@ func BenchmarkAddReport(b *testing.B) {
 	})
 }
 
+// bareTable opens a store in a temporary folder with the bare table of the
+// raw loops, bench_rows.
+func bareTable(b *testing.B) *Store {
+	b.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "raw.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if _, err := s.wdb.ExecContext(ctx, `CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, place_id INTEGER, status TEXT, created_at TEXT, contributor BLOB)`); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
 // BenchmarkRawOneRowTxDriver is BenchmarkRawOneRowTx on the driver
 // connection with its statements prepared once (BEGIN IMMEDIATE, INSERT,
 // COMMIT), as the report batcher runs them: the bare loop without
 // database/sql's work.
 func BenchmarkRawOneRowTxDriver(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "raw.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.wdb.ExecContext(ctx, `CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, place_id INTEGER, status TEXT, created_at TEXT, contributor BLOB)`); err != nil {
-		b.Fatal(err)
-	}
+	s := bareTable(b)
 	conn, err := s.wdb.Conn(ctx)
 	if err != nil {
 		b.Fatal(err)
