@@ -504,6 +504,9 @@ func (h *pages) openNow(m static.Catalog, p PagePlace) string {
 		hr = p.Hours
 	}
 	if hr == nil || hr.OpenNow == nil {
+		if p.Status.Status == "closed" || p.Status.Status == "gone" {
+			return m.T("sheet.closed_now") // no hours, but the reports say so
+		}
 		return m.T("sheet.open_unknown")
 	}
 	s := m.T("sheet.closed_now")

@@ -136,6 +136,10 @@ func newTestPages(t *testing.T) (*echo.Echo, *pageFakeSource) {
 	p3.Hours, p3.ReportedHours = &PageHours{Raw: "Mo-Fr 9-18 sometimes", Valid: false}, nil
 	p3.Status = PageStatus{Status: "weird", Locked: true}
 	src.places["way/3"] = p3
+	p4 := pageBigPlace("node/4", "Épicerie sans horaires")
+	p4.Hours, p4.ReportedHours = nil, nil
+	p4.Status = PageStatus{Status: "closed", Confidence: "confirmed", Label: "Fermé"}
+	src.places["node/4"] = p4
 	e := echo.New()
 	if err := RegisterPages(e, PageDeps{Source: src, Tiles: PageTiles{URL: static.DefaultTileURL, Attribution: "© OpenStreetMap contributors"},
 		Location: time.UTC, Now: func() time.Time { return time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC) }}); err != nil {
@@ -187,6 +191,8 @@ func TestPagesPlacePage(t *testing.T) {
 		{"unreadable hours, unknown status, locked", "/place/way/3", "en", 200,
 			[]string{"cannot be read: Mo-Fr 9-18 sometimes", "Unknown", "A moderator locked this place"},
 			[]string{`<form class="report"`}},
+		{"no hours, reported closed: closed now", "/place/node/4", "en", 200,
+			[]string{pageMsg(t, "en", "sheet.closed_now")}, []string{pageMsg(t, "en", "sheet.open_unknown")}},
 		{"flash from the API's form handler", "/place/node/1?lang=en&report=error&code=422&suggestion=Mo-Fr+09:00-18:00", "", 200,
 			[]string{"The opening hours cannot be read. Did you mean: Mo-Fr 09:00-18:00?"}, nil},
 		{"success flash", "/place/node/1?lang=en&report=ok", "", 200, []string{pageMsg(t, "en", "page.sent")}, nil},

@@ -529,7 +529,12 @@
 
   function hoursNow(p) {
     var h = p.reported_hours || p.hours;
-    if (!h || h.open_now === null || h.open_now === undefined) { return el('p', {class: 'note', text: t('sheet.open_unknown')}); }
+    if (!h || h.open_now === null || h.open_now === undefined) {
+      // No hours to tell; a place reported closed is closed now all the same.
+      var st = p.status && p.status.status;
+      if (st === 'closed' || st === 'gone') { return el('p', {class: 'now-closed', 'data-open-now': 'false', text: t('sheet.closed_now')}); }
+      return el('p', {class: 'note', text: t('sheet.open_unknown')});
+    }
     var next = h.next_change ? ', ' + t(h.open_now ? 'sheet.next_change' : 'sheet.next_open', {when: fmtDate(h.next_change, true)}) : '';
     return el('p', {class: h.open_now ? 'now-open' : 'now-closed', 'data-open-now': String(h.open_now), text: t(h.open_now ? 'sheet.open_now' : 'sheet.closed_now') + next});
   }
