@@ -120,10 +120,13 @@ raw_tx() { # raw_tx BENCH DB: transactions per second of a store benchmark
 		awk -v b="Benchmark$1" '$1 ~ "^" b "(-[0-9]+)?$" {printf "%.0f", 1e9 / $3}'
 }
 fresh
+# The floor of any answer: /healthz does nothing behind the same middleware.
+wrk_run "openmap GET /healthz (for scale)" "http://127.0.0.1:$PORT_API/healthz"; HEALTHZ=$RPS
 wrk_run "openmap POST reports (201, place doc)" -s scripts/bench-api-post.lua "http://127.0.0.1:$PORT_API" -- "$TMP/ids.txt" place; POST=$RPS; SENT=$REQS
 stop_serve; count
 RATIOS=()
 RATIOS_DRV=()
+DRVS=()
 RATIOS_ROW=()
 for r in $(seq "$ROUNDS"); do
 	fresh
@@ -142,6 +145,7 @@ for r in $(seq "$ROUNDS"); do
 		"$(ratio "$POSTMIN" "$RAWROW")" "$(ratio "$POST" "$RAWROW")"
 	RATIOS+=("$(ratio "$POSTMIN" "$RAW")")
 	RATIOS_DRV+=("$(ratio "$POSTMIN" "$RAWDRV")")
+	DRVS+=("$RAWDRV")
 	RATIOS_ROW+=("$(ratio "$POSTMIN" "$RAWROW")")
 	if [ "$r" -lt "$ROUNDS" ]; then count; fi
 done
@@ -158,7 +162,8 @@ printf '%-34s %10s   on a database already holding %d reports: status answer %s�
 echo "reports stored: $STORED; answers wrk counted: $SENT (requests in flight when wrk stops are stored too)"
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 echo "status answer (the default) to the raw loops, median of $ROUNDS rounds (target ≥ 0.3×):"
-echo "  bare table on the driver connection, statements prepared once $(median "${RATIOS_DRV[@]}")× (rounds: ${RATIOS_DRV[*]})"
+echo "  bare table on the driver connection, statements prepared once $(median "${RATIOS_DRV[@]}")× (rounds: ${RATIOS_DRV[*]});"
+echo "    for scale, GET /healthz $(ratio "$HEALTHZ" "$(median "${DRVS[@]}")")× of that loop"
 echo "  bare table through database/sql $(median "${RATIOS[@]}")× (rounds: ${RATIOS[*]}); same report row $(median "${RATIOS_ROW[@]}")× (rounds: ${RATIOS_ROW[*]})"
 [ "$STORED" -ge "$SENT" ] || echo "bench-api: only $STORED reports stored for $SENT answers" >&2
 grep -c '"status":5' "$TMP/serve.log" | awk '{ if ($1 > 0) print "5xx answers in the log: " $1 }' || true
