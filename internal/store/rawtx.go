@@ -72,7 +72,8 @@ func (r *rawStmts) prepare(conn *hookConn) error {
 		r.st[i] = st.(*sqlite3.SQLiteStmt)
 	}
 	r.conn = conn.SQLiteConn
-	conn.setOnClose(r.close)
+	c := conn.SQLiteConn
+	conn.setOnClose(func() { r.closeOn(c) })
 	return nil
 }
 
@@ -81,6 +82,16 @@ func (r *rawStmts) close() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.closeLocked()
+}
+
+// closeOn finalizes the statements if they are those of conn (which is
+// being closed).
+func (r *rawStmts) closeOn(conn *sqlite3.SQLiteConn) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.conn == conn {
+		r.closeLocked()
+	}
 }
 
 func (r *rawStmts) closeLocked() {
