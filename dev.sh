@@ -18,13 +18,12 @@ apt_updated=
 apt_update_once() {
 	if [ -z "$apt_updated" ]; then sudo_ apt-get update -qq; apt_updated=1; fi
 }
+# installed PKG: the package is installed (wanted "install" or "hold").
+installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == *" ok installed" ]]; }
 need_pkgs() {
 	local missing=()
 	for p in "$@"; do
-		case "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" in
-		*" ok installed") ;; # install or hold
-		*) missing+=("$p") ;;
-		esac
+		installed "$p" || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	if ! command -v apt-get >/dev/null; then
@@ -64,7 +63,7 @@ test_pkgs=(time osmium-tool spatialite-bin sqlite3 poppler-utils zbar-tools chro
 case "$target" in
 test | test-go | bench)
 	# Ubuntu ships Chromium as chromium-browser (a snap wrapper), Debian as chromium.
-	if [[ "$(dpkg-query -W -f='${Status}' chromium 2>/dev/null || true)" != *" ok installed" ]] && command -v apt-get >/dev/null; then
+	if ! installed chromium && command -v apt-get >/dev/null; then
 		apt_update_once
 		# (Read whole before grep: with pipefail, grep -q quitting early
 		# makes apt-cache die of SIGPIPE and the test fail.)

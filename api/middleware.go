@@ -13,9 +13,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// secure sets the security headers on every response. The CSP allows no
-// inline script or style, and images only from this origin, data: URLs and
-// the tile server.
+// secure sets the security headers on every response. The pages' CSP
+// allows no inline script or style, and images only from this origin,
+// data: URLs and the tile server; the API's allows nothing.
 func (s *Server) secure(next echo.HandlerFunc) echo.HandlerFunc {
 	// The values are shared by every response, as one-element slices
 	// with no room to append in place: a later Set or Add on the same
@@ -126,18 +126,21 @@ func tooMany(wait int) *Problem {
 // writeJSONBody encodes v as JSON; <, > and & are escaped (\u003c…) so a
 // stored payload stays inert even if a page ever inlines the JSON.
 func writeJSONBody(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(true)
-	if err := enc.Encode(v); err != nil {
+	return withJSON(v, func(b []byte) error {
+		_, err := w.Write(b)
 		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	})
 }
 
-// sendJSON writes v as JSON with status code.
+// sendJSON writes v as JSON with status code (escaped as by writeJSONBody).
 func sendJSON(c echo.Context, code int, v any) error {
+	// Blob copies the bytes out before it returns.
+	return withJSON(v, func(b []byte) error { return c.Blob(code, echo.MIMEApplicationJSON, b) })
+}
+
+// withJSON encodes v, HTML characters escaped, into a pooled buffer and
+// hands the bytes to write, which must not keep them.
+func withJSON(v any, write func([]byte) error) error {
 	buf := jsonBufs.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= maxPooledJSON {
@@ -145,14 +148,15 @@ func sendJSON(c echo.Context, code int, v any) error {
 			jsonBufs.Put(buf)
 		}
 	}()
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	// Blob copies the bytes out before it returns.
-	return c.Blob(code, echo.MIMEApplicationJSON, buf.Bytes())
+	return write(buf.Bytes())
 }
 
-// jsonBufs holds the buffers of sendJSON; those grown past maxPooledJSON
+// jsonBufs holds the buffers of withJSON; those grown past maxPooledJSON
 // (an export) are left to the collector.
 var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

@@ -45,7 +45,7 @@ func (b *Writer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	n, err := b.w.Write(p)
-	b.recover(err)
+	b.resetOnError(err)
 	return n, err
 }
 
@@ -54,14 +54,14 @@ func (b *Writer) Flush() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	err := b.w.Flush()
-	b.recover(err)
+	b.resetOnError(err)
 	return err
 }
 
-// recover drops what the buffer held after a failed write (a full disk):
+// resetOnError drops what the buffer held after a failed write (a full disk):
 // a bufio.Writer would refuse every later line, and logging should resume
 // once the output works again.
-func (b *Writer) recover(err error) {
+func (b *Writer) resetOnError(err error) {
 	if err != nil {
 		b.w.Reset(b.out)
 	}

@@ -117,15 +117,17 @@ func (r *rawStmts) query(i int, row func([]driver.Value) error, args ...driver.V
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
 	dest := make([]driver.Value, len(rows.Columns()))
 	for {
-		if err := rows.Next(dest); err == io.EOF {
-			return rows.Close()
-		} else if err != nil {
-			return err
+		err := rows.Next(dest)
+		if err == io.EOF {
+			return rows.Close() // resets the statement, as COMMIT needs
 		}
-		if err := row(dest); err != nil {
+		if err == nil {
+			err = row(dest)
+		}
+		if err != nil {
+			rows.Close()
 			return err
 		}
 	}
