@@ -13,7 +13,9 @@
 #     every acknowledged report is then counted in the database; the write ratio is the median
 #     of ROUNDS (3) rounds, each a wrk run on a fresh copy of the imported database and the
 #     raw loops right after; a last run on the last round's database (its reports kept)
-#     shows how writes slow as reports pile up.
+#     shows how writes slow as reports pile up; all of this at the default durability (full:
+#     the WAL synced at each commit), server and loops alike, then one round of each at
+#     --durability normal (synced at checkpoints) for the record.
 # Everything generated goes to a temporary folder, removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -103,22 +105,39 @@ echo
 # pile up.
 ROUNDS=${ROUNDS:-3}
 go test -c -o "$TMP/store.test" ./internal/store
-fresh() { # fresh: serve a fresh copy of the imported database
+fresh() { # fresh FLAGS...: serve a fresh copy of the imported database
 	stop_serve
 	cp "$TMP/bench.db" "$TMP/write.db"
 	rm -f "$TMP/write.db-wal" "$TMP/write.db-shm"
 	SERVED=$TMP/write.db
-	serve
+	serve "$@"
 }
 STORED=0
 SENT=0
 count() { # count: add the reports of write.db to STORED
 	STORED=$((STORED + $(sqlite3 "$TMP/write.db" 'SELECT count(*) FROM reports')))
 }
-raw_tx() { # raw_tx BENCH DB: transactions per second of a store benchmark
-	OPENMAP_RAW_DB="$2" "$TMP/store.test" -test.run '^$' -test.bench "^Benchmark$1\$" -test.benchtime 3s |
+raw_tx() { # raw_tx BENCH DB DURABILITY: transactions per second of a store benchmark
+	OPENMAP_RAW_DB="$2" OPENMAP_RAW_DURABILITY="$3" "$TMP/store.test" -test.run '^$' -test.bench "^Benchmark$1\$" -test.benchtime 3s |
 		awk -v b="Benchmark$1" '$1 ~ "^" b "(-[0-9]+)?$" {printf "%.0f", 1e9 / $3}'
 }
+# write_round N DURABILITY: report posts on a fresh database served with
+# that durability, then the raw loops with the same one on the idle
+# machine; sets POSTMIN, RAW, RAWDRV, RAWROW.
+write_round() {
+	fresh --durability "$2"
+	wrk_run "openmap POST reports (201, status)" -s scripts/bench-api-post.lua "http://127.0.0.1:$PORT_API" -- "$TMP/ids.txt"; POSTMIN=$RPS; SENT=$((SENT + REQS))
+	stop_serve
+	cp "$TMP/bench.db" "$TMP/raw.db"
+	rm -f "$TMP/raw.db-wal" "$TMP/raw.db-shm"
+	RAW=$(raw_tx RawOneRowTx "" "$2")
+	RAWDRV=$(raw_tx RawOneRowTxDriver "" "$2")
+	RAWROW=$(raw_tx RawReportTx "$TMP/raw.db" "$2")
+	printf '%-34s %10s   round %s: %s×\n' "raw SQLite, bare table, driver" "$RAWDRV" "$1" "$(ratio "$POSTMIN" "$RAWDRV")"
+	printf '%-34s %10s   round %s: %s×\n' "raw SQLite, bare table, database/sql" "$RAW" "$1" "$(ratio "$POSTMIN" "$RAW")"
+	printf '%-34s %10s   round %s: %s×\n' "raw SQLite, the same report row" "$RAWROW" "$1" "$(ratio "$POSTMIN" "$RAWROW")"
+}
+echo "Writes, durability full (the default: the WAL is synced at each commit; an acknowledged report survives a power cut):"
 fresh
 # The floor of any answer: /healthz does nothing behind the same middleware.
 wrk_run "openmap GET /healthz (for scale)" "http://127.0.0.1:$PORT_API/healthz"; HEALTHZ=$RPS
@@ -129,26 +148,14 @@ RATIOS_DRV=()
 DRVS=()
 RATIOS_ROW=()
 for r in $(seq "$ROUNDS"); do
-	fresh
-	wrk_run "openmap POST reports (201, status)" -s scripts/bench-api-post.lua "http://127.0.0.1:$PORT_API" -- "$TMP/ids.txt"; POSTMIN=$RPS; SENT=$((SENT + REQS))
-	stop_serve
-	cp "$TMP/bench.db" "$TMP/raw.db"
-	rm -f "$TMP/raw.db-wal" "$TMP/raw.db-shm"
-	RAW=$(raw_tx RawOneRowTx "")
-	RAWDRV=$(raw_tx RawOneRowTxDriver "")
-	RAWROW=$(raw_tx RawReportTx "$TMP/raw.db")
-	printf '%-34s %10s   round %d: status answer %s×, place document %s×\n' "raw SQLite, bare table, driver" "$RAWDRV" "$r" \
-		"$(ratio "$POSTMIN" "$RAWDRV")" "$(ratio "$POST" "$RAWDRV")"
-	printf '%-34s %10s   round %d: status answer %s×, place document %s×\n' "raw SQLite, bare table, database/sql" "$RAW" "$r" \
-		"$(ratio "$POSTMIN" "$RAW")" "$(ratio "$POST" "$RAW")"
-	printf '%-34s %10s   round %d: status answer %s×, place document %s×\n' "raw SQLite, the same report row" "$RAWROW" "$r" \
-		"$(ratio "$POSTMIN" "$RAWROW")" "$(ratio "$POST" "$RAWROW")"
+	write_round "$r" full
 	RATIOS+=("$(ratio "$POSTMIN" "$RAW")")
 	RATIOS_DRV+=("$(ratio "$POSTMIN" "$RAWDRV")")
 	DRVS+=("$RAWDRV")
 	RATIOS_ROW+=("$(ratio "$POSTMIN" "$RAWROW")")
 	if [ "$r" -lt "$ROUNDS" ]; then count; fi
 done
+echo "place document answer to the last driver loop: $(ratio "$POST" "$RAWDRV")×"
 # The last round's database, with its reports: one more run on it.
 HELD=$(sqlite3 "$TMP/write.db" 'SELECT count(*) FROM reports')
 serve
@@ -156,14 +163,23 @@ wrk_run "openmap POST reports (201, status)" -s scripts/bench-api-post.lua "http
 stop_serve; count
 cp "$TMP/write.db" "$TMP/raw.db"
 rm -f "$TMP/raw.db-wal" "$TMP/raw.db-shm"
-RAWGROWN=$(raw_tx RawReportTx "$TMP/raw.db")
+RAWGROWN=$(raw_tx RawReportTx "$TMP/raw.db" full)
 printf '%-34s %10s   on a database already holding %d reports: status answer %s× (to the last bare loops: driver %s×, database/sql %s×)\n' \
 	"raw SQLite, the same report row" "$RAWGROWN" "$HELD" "$(ratio "$GROWN" "$RAWGROWN")" "$(ratio "$GROWN" "$RAWDRV")" "$(ratio "$GROWN" "$RAW")"
+# The other durability, --durability normal (synced at checkpoints only),
+# for the record: one round, server and loops alike.
+echo
+echo "Writes, durability normal (--durability normal: synced at checkpoints; survives a crash of openmap, not a power cut):"
+write_round normal normal
+count
+NORMAL_DRV=$(ratio "$POSTMIN" "$RAWDRV")
+NORMAL_HEALTHZ=$(ratio "$HEALTHZ" "$RAWDRV")
+echo
 echo "reports stored: $STORED; answers wrk counted: $SENT (requests in flight when wrk stops are stored too)"
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-echo "status answer (the default) to the raw loops, median of $ROUNDS rounds (target ≥ 0.3×):"
+echo "status answer (the default) to the raw loops of the same durability, full, median of $ROUNDS rounds (target ≥ 0.3×):"
 echo "  bare table on the driver connection, statements prepared once $(median "${RATIOS_DRV[@]}")× (rounds: ${RATIOS_DRV[*]});"
-echo "    for scale, GET /healthz $(ratio "$HEALTHZ" "$(median "${DRVS[@]}")")× of that loop"
 echo "  bare table through database/sql $(median "${RATIOS[@]}")× (rounds: ${RATIOS[*]}); same report row $(median "${RATIOS_ROW[@]}")× (rounds: ${RATIOS_ROW[*]})"
+echo "with --durability normal, one round: $NORMAL_DRV× the driver loop (GET /healthz is $NORMAL_HEALTHZ× of that loop, for scale)"
 [ "$STORED" -ge "$SENT" ] || echo "bench-api: only $STORED reports stored for $SENT answers" >&2
 grep -c '"status":5' "$TMP/serve.log" | awk '{ if ($1 > 0) print "5xx answers in the log: " $1 }' || true

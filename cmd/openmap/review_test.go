@@ -197,7 +197,7 @@ func tagsOf(o osm.Object) map[string]string {
 	return nil
 }
 
-// TestReviewFlags: a bad tag profile stops serve and the review commands
+// TestReviewFlags: a bad flag (a tag profile, a durability) stops serve and the review commands
 // before anything starts.
 func TestReviewFlags(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "x.db")
@@ -214,6 +214,8 @@ func TestReviewFlags(t *testing.T) {
 		{"suffix without crisis", []string{"sync", "queue", "--db", db}, map[string]string{"OPENMAP_CRISIS_SUFFIX": "covid19"}},
 		{"unknown profile", []string{"sync", "queue", "--db", db, "--tag-profile", "summer"}, nil},
 		{"bad redirect", []string{"serve", "--db", db, "--osm-client-id", "x", "--osm-redirect-url", "not a url"}, nil},
+		{"bad durability", []string{"serve", "--db", db, "--durability", "fast"}, nil},
+		{"bad durability in env", []string{"serve", "--db", db}, map[string]string{"OPENMAP_DURABILITY": "off"}},
 		{"approve without ids", []string{"sync", "approve", "--db", db, "--mapper-id", "1"}, nil},
 		{"bad edit", []string{"sync", "approve", "--db", db, "--mapper-id", "1", "--edit", "novalue", "node/1"}, nil},
 	} {

@@ -31,6 +31,7 @@ type serveConfig struct {
 	cacheEntries                              int
 	logFormat                                 string
 	padHostsFile, padHost                     string
+	durability                                string
 }
 
 func runServe(ctx context.Context, args []string, getenv env, s streams) error {
@@ -55,10 +56,15 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	fs.Float64Var(&c.keyRate, "contributor-rate", 60, "reports per hour allowed per contributor key (negative: no limit)")
 	fs.IntVar(&c.cacheEntries, "cache", 512, "rendered /places answers kept in memory (negative: none)")
 	fs.StringVar(&c.logFormat, "log", "text", "log format: text or json")
+	fs.StringVar(&c.durability, "durability", "full", "full: an acknowledged report survives a power cut (the log is synced at each group commit); normal: it survives a crash of openmap, not of the system (for disks where a sync is slow)")
 	fs.StringVar(&c.padHostsFile, "pad-hosts", "", "JSON list of Etherpad hosts for new pads on neighbour posters, as signs/pads.json (default: the CHATONS list shipped)")
 	fs.StringVar(&c.padHost, "pad-host", "", "one Etherpad base URL for new pads instead of a list, such as https://pad.example.org/p/")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return err
+	}
+	durability, err := store.ParseDurability(c.durability)
+	if err != nil {
+		return fmt.Errorf("%w: --%v", errUsage, err)
 	}
 	zone, err := time.LoadLocation(c.review.tz)
 	if err != nil {
@@ -106,7 +112,7 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	st, err := store.Open(ctx, c.db)
+	st, err := store.OpenWith(ctx, c.db, store.Options{Durability: durability})
 	if err != nil {
 		return err
 	}
@@ -144,7 +150,7 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", c.addr, err)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "db", c.db, "base_url", c.baseURL, "tz", c.review.tz, "country", c.country, "mapper_login", c.osmClientID != "", "osm", cfg.Mapper.OSM.API)
+	log.Info("serving", "addr", ln.Addr().String(), "db", c.db, "durability", durability.String(), "base_url", c.baseURL, "tz", c.review.tz, "country", c.country, "mapper_login", c.osmClientID != "", "osm", cfg.Mapper.OSM.API)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -19,8 +19,9 @@ const maxBatch = 64
 // commit. Requests that arrive while a transaction runs go together in the
 // next one, so under load many reports share the cost of BEGIN and COMMIT
 // (and of handing the single write connection around), while a lone report
-// is written at once. Durability is that of the store: WAL,
-// synchronous=NORMAL, and an id is returned only after COMMIT.
+// is written at once. Durability is that of the store (Options: by
+// default the WAL is synced at each COMMIT, so one sync serves the whole
+// batch), and an id is returned only after COMMIT.
 type batcher struct {
 	once     sync.Once
 	stopOnce sync.Once

@@ -16,8 +16,8 @@ import (
 
 // BenchmarkRawOneRowTx is a yardstick of report writes: one row of a bare
 // table (no index) per transaction through database/sql on the store's
-// write connection (WAL, synchronous=NORMAL, BEGIN IMMEDIATE — the
-// durability of AddReport), nothing else; database/sql's Tx, and
+// write connection (WAL, BEGIN IMMEDIATE, the store's durability — that of
+// AddReport, see rawOptions), nothing else; database/sql's Tx, and
 // go-sqlite3 preparing BEGIN, the INSERT and COMMIT each time, make it
 // twice as slow as BenchmarkRawOneRowTxDriver, the strict one.
 // scripts/bench-api.sh compares HTTP report posts with both.
@@ -40,7 +40,7 @@ func BenchmarkRawOneRowTx(b *testing.B) {
 // report row per transaction, as the server stores it (the reports table
 // with its indexes and foreign key, at a random place), with the insert
 // prepared once, through database/sql on the store's write connection
-// (WAL, synchronous=NORMAL, BEGIN IMMEDIATE). OPENMAP_RAW_DB names a database to write to (a copy of the
+// (WAL, BEGIN IMMEDIATE, rawOptions). OPENMAP_RAW_DB names a database to write to (a copy of the
 // benchmark database in scripts/bench-api.sh); else the test places.
 func BenchmarkRawReportTx(b *testing.B) {
 	ctx := context.Background()
@@ -48,7 +48,7 @@ func BenchmarkRawReportTx(b *testing.B) {
 	if path == "" {
 		path = filepath.Join(b.TempDir(), "raw.db")
 	}
-	s, err := Open(ctx, path)
+	s, err := OpenWith(ctx, path, rawOptions(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func BenchmarkRawReportTx(b *testing.B) {
 // BenchmarkRawOneRowTx.
 func BenchmarkAddReport(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "add.db"))
+	s, err := OpenWith(ctx, filepath.Join(b.TempDir(), "add.db"), rawOptions(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -118,12 +118,29 @@ func BenchmarkAddReport(b *testing.B) {
 	})
 }
 
+// rawOptions are the store options of the write benchmarks: the default
+// durability, or the one OPENMAP_RAW_DURABILITY names (full or normal), so
+// that scripts/bench-api.sh sets each loop beside a server of the same
+// durability.
+func rawOptions(b *testing.B) Options {
+	b.Helper()
+	var o Options
+	if v := os.Getenv("OPENMAP_RAW_DURABILITY"); v != "" {
+		d, err := ParseDurability(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		o.Durability = d
+	}
+	return o
+}
+
 // bareTable opens a store in a temporary folder with the bare table of the
 // raw loops, bench_rows.
 func bareTable(b *testing.B) *Store {
 	b.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "raw.db"))
+	s, err := OpenWith(ctx, filepath.Join(b.TempDir(), "raw.db"), rawOptions(b))
 	if err != nil {
 		b.Fatal(err)
 	}

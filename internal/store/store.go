@@ -51,9 +51,54 @@ type Store struct {
 	inputs inputsCache  // status inputs by place, the batcher's (inputs.go)
 }
 
-// Open opens (creating if needed) the SpatiaLite database at path and brings
-// its schema up to date.
+// Durability is how far a committed transaction (an acknowledged report,
+// an import) is kept.
+type Durability int
+
+const (
+	// Full, the default, syncs the write-ahead log to disk at each commit
+	// (SQLite's synchronous=FULL): what was committed survives a power cut
+	// or a crash of the system, not only a crash of openmap. The report
+	// batcher commits many reports at once, so the sync is shared.
+	Full Durability = iota
+	// Normal syncs only at checkpoints (synchronous=NORMAL): a commit
+	// survives kill -9 of openmap, but the last ones before a power cut
+	// may be lost (the database itself stays whole). For disks where a
+	// sync is slow.
+	Normal
+)
+
+// ParseDurability reads "full" or "normal".
+func ParseDurability(s string) (Durability, error) {
+	switch s {
+	case "full":
+		return Full, nil
+	case "normal":
+		return Normal, nil
+	}
+	return Full, fmt.Errorf("durability %q: want full or normal", s)
+}
+
+func (d Durability) String() string {
+	if d == Normal {
+		return "normal"
+	}
+	return "full"
+}
+
+// Options are the settings of a store; the zero value is the default.
+type Options struct {
+	Durability Durability
+}
+
+// Open opens (creating if needed) the SpatiaLite database at path, with
+// the default options, and brings its schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: no database path given")
 	}
@@ -67,7 +112,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		q := url.Values{}
 		q.Set("_busy_timeout", "10000")
 		q.Set("_journal_mode", "WAL")
-		q.Set("_synchronous", "NORMAL")
+		q.Set("_synchronous", strings.ToUpper(o.Durability.String()))
 		q.Set("_foreign_keys", "1")
 		q.Set("_txlock", txlock)
 		return "file:" + url.PathEscape(path) + "?" + q.Encode()

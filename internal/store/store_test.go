@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"codeberg.org/openmap/openmap/geo"
 	"github.com/paulmach/orb"
@@ -59,6 +60,48 @@ func TestOpenTwiceAndSpatialCatalogue(t *testing.T) {
 	var mode string
 	if err := s2.wdb.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal mode %q (%v)", mode, err)
+	}
+}
+
+// TestDurability: the write connection syncs as the options say (SQLite's
+// synchronous: 2 FULL, 1 NORMAL), the default being full, also after
+// reports went through the batcher's driver-level connection.
+func TestDurability(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		o    Options
+		want int
+	}{
+		{"default", Options{}, 2},
+		{"full", Options{Durability: Full}, 2},
+		{"normal", Options{Durability: Normal}, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := OpenWith(ctx, filepath.Join(t.TempDir(), "d.db"), c.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.ImportPlaces(ctx, "test", []string{"x"}, testPlaces(), geo.DefaultCategories()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.AddReport(ctx, NewReport{Place: testPlaces()[0].ID, Status: "open", At: time.Now(), Contributor: []byte("k")}); err != nil {
+				t.Fatal(err)
+			}
+			var got int
+			if err := s.wdb.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&got); err != nil || got != c.want {
+				t.Errorf("synchronous = %d (%v), want %d", got, err, c.want)
+			}
+		})
+	}
+	for in, want := range map[string]Durability{"full": Full, "normal": Normal} {
+		if d, err := ParseDurability(in); err != nil || d != want || d.String() != in {
+			t.Errorf("ParseDurability(%q) = %v, %v", in, d, err)
+		}
+	}
+	if _, err := ParseDurability("fast"); err == nil || !strings.Contains(err.Error(), "want full or normal") {
+		t.Errorf("ParseDurability(fast): %v", err)
 	}
 }
 
