@@ -588,40 +588,48 @@ func TestModeration(t *testing.T) {
 	})
 }
 
+// TestReportForm: the place page's form (no JavaScript), as serve
+// registers it, over the imported database: the report is stored with its
+// services, a bad one shows the page again with why, in the reader's
+// language, and nothing is stored for it.
 func TestReportForm(t *testing.T) {
-	ts := newTestServer(t, nil)
+	ts := pagesServer(t)
 	form := func(v url.Values) *httptestRecorder {
 		return ts.do(req{method: http.MethodPost, target: "/place/" + spar + "/report", body: v.Encode(), ctype: "application/x-www-form-urlencoded"})
 	}
-	w := form(url.Values{"status": {"partial"}, "takeaway": {"yes"}, "delivery": {"no"}, "pickup": {""}, "remark": {"formulaire"}, "contributor": {keyC}})
+	w := form(url.Values{"status": {"partial"}, "takeaway": {"yes"}, "delivery": {"no"}, "pickup": {""}, "remark": {"formulaire"}, "contributor": {keyC}, "lang": {"fr"}})
 	wantStatus(t, w, http.StatusSeeOther)
-	if loc := w.Header().Get("Location"); loc != "https://openmap.test/place/"+spar+"?report=ok" {
+	if loc := w.Header().Get("Location"); loc != "/place/"+spar+"?lang=fr&sent=1" {
 		t.Errorf("Location %q", loc)
 	}
 	d := ts.placeDoc(t, spar, "fr")
 	if len(d.Reports) != 1 || d.Reports[0].Remark != "formulaire" || d.Reports[0].Takeaway == nil || !*d.Reports[0].Takeaway ||
-		d.Reports[0].Delivery == nil || *d.Reports[0].Delivery || d.Reports[0].Pickup != nil {
+		d.Reports[0].Delivery == nil || *d.Reports[0].Delivery || d.Reports[0].Pickup != nil || d.Reports[0].Status != "partial" {
 		t.Fatalf("form report: %+v", d.Reports)
 	}
-	w = form(url.Values{"status": {"open"}, "opening_hours": {"lu-ve 9h-18h"}, "contributor": {keyC}})
-	wantStatus(t, w, http.StatusSeeOther)
-	loc, _ := url.Parse(w.Header().Get("Location"))
-	if q := loc.Query(); q.Get("report") != "error" || q.Get("code") != "422" || q.Get("field") != "opening_hours" {
-		t.Errorf("bad hours: Location %s", loc)
+	if page := ts.do(req{target: "/place/" + spar + "?lang=fr&sent=1"}); !strings.Contains(page.Body.String(), "Merci") {
+		t.Errorf("the page after a report does not thank: %.300s", page.Body.String())
 	}
-	w = form(url.Values{"status": {"nope"}, "contributor": {keyC}})
-	if q, _ := url.Parse(w.Header().Get("Location")); q.Query().Get("field") != "status" {
-		t.Errorf("bad status: Location %s", w.Header().Get("Location"))
+	w = form(url.Values{"status": {"open"}, "opening_hours": {"lu-ve 9h-18h"}, "contributor": {keyC}, "lang": {"en"}})
+	wantStatus(t, w, http.StatusUnprocessableEntity)
+	for _, want := range []string{"Mo-Fr 09:00-18:00", `value="lu-ve 9h-18h"`, `role="alert"`} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("bad hours: the page lacks %q", want)
+		}
 	}
-	// Without a key (a page that could not put one in): a one-shot key.
-	w = form(url.Values{"status": {"closed"}})
-	if w.Code != http.StatusSeeOther || !strings.HasSuffix(w.Header().Get("Location"), "?report=ok") {
-		t.Errorf("keyless form: %d %s", w.Code, w.Header().Get("Location"))
+	w = form(url.Values{"status": {"nope"}, "contributor": {keyC}, "lang": {"fr"}})
+	wantStatus(t, w, http.StatusBadRequest)
+	if !strings.Contains(w.Body.String(), "choisissez ce que vous avez vu") {
+		t.Errorf("bad status: %.300s", w.Body.String())
 	}
-	// A bad key is refused, not replaced.
-	w = form(url.Values{"status": {"closed"}, "contributor": {"short"}})
-	if q, _ := url.Parse(w.Header().Get("Location")); q.Query().Get("field") != "contributor" {
-		t.Errorf("bad key: Location %s", w.Header().Get("Location"))
+	// Without a key (a page that could not put one in), or with a forged
+	// one: a one-shot key, so the report counts as one more voice.
+	wantStatus(t, form(url.Values{"status": {"closed"}}), http.StatusSeeOther)
+	wantStatus(t, form(url.Values{"status": {"closed"}, "contributor": {"<short>"}}), http.StatusSeeOther)
+	// Two closed voices outweigh the one partial: each keyless report
+	// counted as a contributor of its own.
+	if d := ts.placeDoc(t, spar, "en"); len(d.Reports) != 3 || string(d.Status.Status) != "closed" {
+		t.Errorf("after the keyless reports: %d reports, status %s", len(d.Reports), d.Status.Status)
 	}
 	wantStatus(t, ts.do(req{method: http.MethodPost, target: "/place/node/1/report", body: "status=open&contributor=" + keyC, ctype: "application/x-www-form-urlencoded"}), 404)
 }
@@ -891,7 +899,7 @@ func TestForwardedForOnlyBehindProxy(t *testing.T) {
 }
 
 func TestOpenAPIMatchesRoutes(t *testing.T) {
-	ts := newTestServer(t, nil)
+	ts := pagesServer(t) // every route, as serve registers them
 	w := ts.do(req{target: "/api/v1/openapi.json"})
 	wantStatus(t, w, 200)
 	var doc struct {

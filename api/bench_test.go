@@ -88,7 +88,7 @@ func BenchmarkOpenNow(b *testing.B) {
 
 // BenchmarkReportForm: the no-JavaScript form post and its 303.
 func BenchmarkReportForm(b *testing.B) {
-	ts := newTestServer(b, nil)
+	ts := pagesServer(b)
 	ids := benchPlaces(b, ts)
 	i := 0
 	for b.Loop() {

@@ -385,16 +385,8 @@ func (h *pages) placePage(c echo.Context) error {
 		return h.sourceError(c, err)
 	}
 	v := h.placeView(c, b, p, PageReport{}, "")
-	// "sent=1" comes from this file's form handler; "report=ok|error" from
-	// the API's own form handler (POST /place/…/report), when it is the one
-	// registered.
-	switch {
-	case c.QueryParam("sent") == "1" || c.QueryParam("report") == "ok":
-		v.Sent = true
-	case c.QueryParam("report") == "error":
-		code, _ := strconv.Atoi(c.QueryParam("code"))
-		v.Error = formErrorText(b.M, code, c.QueryParam("field"), c.QueryParam("suggestion"))
-	}
+	// "sent=1" comes from this file's form handler, after a report went in.
+	v.Sent = c.QueryParam("sent") == "1"
 	return h.render(c, http.StatusOK, "place", v)
 }
 

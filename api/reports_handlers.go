@@ -2,15 +2,12 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -108,13 +105,6 @@ type statusAnswer struct {
 	ID       string    `json:"id"`
 	ReportID int64     `json:"report_id"`
 	Status   StatusDoc `json:"status"`
-}
-
-// randomKey makes a contributor key of 32 URL-safe characters.
-func randomKey() string {
-	b := make([]byte, 24)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // prefer reads the return preference of a Prefer header (RFC 7240):
@@ -244,75 +234,4 @@ func (s *Server) tokenRole(ctx context.Context, tok string) (string, error) {
 		return "", problem(http.StatusUnauthorized, "token", "unknown or revoked token", "jeton inconnu ou révoqué")
 	}
 	return role, err
-}
-
-// postReportForm answers the HTML form of the place page: the same report
-// as form fields, then 303 back to the page with ?report=ok or
-// ?report=error&field=…&code=N so the page can say what happened.
-func (s *Server) postReportForm(c echo.Context) error {
-	id, err := placeID(c)
-	if err != nil {
-		return err
-	}
-	if err := c.Request().ParseForm(); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return echo.ErrStatusRequestEntityTooLarge
-		}
-		return badRequest("", "malformed form", "formulaire mal formé")
-	}
-	f := c.Request().PostForm
-	b := reportBody{Status: f.Get("status"), OpeningHours: f.Get("opening_hours"), Remark: f.Get("remark")}
-	for _, sv := range []struct {
-		name string
-		dst  **bool
-	}{{"delivery", &b.Delivery}, {"takeaway", &b.Takeaway}, {"pickup", &b.Pickup}} {
-		switch f.Get(sv.name) {
-		case "yes":
-			t := true
-			*sv.dst = &t
-		case "no":
-			n := false
-			*sv.dst = &n
-		}
-	}
-	ctx := c.Request().Context()
-	page := s.cfg.BaseURL + "/place/" + id.String()
-	key := f.Get("contributor")
-	if key == "" {
-		// A page without JavaScript may not carry a key: a one-shot
-		// random key, so the report counts as one more voice (the
-		// per-IP limit still applies).
-		key = randomKey()
-	}
-	who, trusted, err := s.contributor(ctx, key, "")
-	if err == nil {
-		_, _, err = s.record(ctx, id, b, who, trusted)
-	}
-	if err != nil {
-		var p *Problem
-		switch {
-		case errors.As(err, &p):
-		case errors.Is(err, store.ErrNotFound):
-			return err
-		case errors.Is(err, store.ErrLocked):
-			p = problem(http.StatusConflict, "", "", "")
-		case errors.Is(err, store.ErrBlocked):
-			p = problem(http.StatusForbidden, "", "", "")
-		default:
-			return err
-		}
-		q := url.Values{"report": {"error"}, "code": {fmt.Sprint(p.Status)}}
-		if p.Field != "" {
-			q.Set("field", p.Field)
-		}
-		if p.Suggestion != "" {
-			q.Set("suggestion", p.Suggestion)
-		}
-		if p.retryAfter > 0 {
-			c.Response().Header().Set("Retry-After", fmt.Sprint(p.retryAfter))
-		}
-		return c.Redirect(http.StatusSeeOther, page+"?"+q.Encode())
-	}
-	return c.Redirect(http.StatusSeeOther, page+"?report=ok")
 }

@@ -48,7 +48,4 @@ func (s *Server) routes(e *echo.Echo) {
 	mp.POST("/reject", s.mapperReject)
 	mp.POST("/upload", s.mapperUpload)
 	mp.GET("/export.osc", s.mapperExport)
-
-	// The report form of the place page, for browsers without JavaScript.
-	e.POST("/place/:type/:id/report", s.postReportForm, s.limitReports)
 }

@@ -305,7 +305,7 @@ func TestAreaSheet(t *testing.T) {
 }
 
 // pagesServer is the API with the pages registered, as serve builds it.
-func pagesServer(t *testing.T) *testServer {
+func pagesServer(t testing.TB) *testServer {
 	ts := newTestServer(t, nil)
 	if err := RegisterPages(ts.e, PageDeps{Source: LoopbackSource{API: ts.e}, Tiles: PageTiles{URL: static.DefaultTileURL}}); err != nil {
 		t.Fatal(err)
