@@ -117,6 +117,9 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 		return err
 	}
 	defer st.Close()
+	if durability, err = st.Durability(ctx); err != nil { // as it runs, for the log
+		return err
+	}
 	var pagesErr error
 	e, _, err := api.New(ctx, api.Deps{Store: st, Categories: geo.DefaultCategories(), Config: cfg, Logger: log,
 		Pages: func(e *echo.Echo, _ *api.Server) {

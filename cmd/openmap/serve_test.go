@@ -52,7 +52,9 @@ type server struct {
 
 var listenRe = regexp.MustCompile(`msg=serving addr=(127\.0\.0\.1:\d+)`)
 
-func startServe(t *testing.T, bin, db, logf string) *server {
+// startServe starts bin serve on db, its output to logf, with env
+// ("NAME=value") added to the environment.
+func startServe(t *testing.T, bin, db, logf string, env ...string) *server {
 	t.Helper()
 	f, err := os.OpenFile(logf, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
@@ -60,7 +62,7 @@ func startServe(t *testing.T, bin, db, logf string) *server {
 	}
 	defer f.Close()
 	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--trust-proxy")
-	cmd.Env = append(os.Environ(), "OPENMAP_BASE_URL=http://openmap.test")
+	cmd.Env = append(append(os.Environ(), "OPENMAP_BASE_URL=http://openmap.test"), env...)
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -114,7 +116,9 @@ func TestServeSurvivesKill9(t *testing.T) {
 	}
 	s.cmd.Wait()
 
-	s2 := startServe(t, bin, db, logf2)
+	// The restart at --durability normal (from the environment): the
+	// store runs as asked, and says so.
+	s2 := startServe(t, bin, db, logf2, "OPENMAP_DURABILITY=normal")
 	resp, err = http.Get(s2.url + "/api/v1/places/node/268113123")
 	if err != nil {
 		t.Fatal(err)
@@ -158,6 +162,11 @@ func TestServeSurvivesKill9(t *testing.T) {
 	logs, _ := os.ReadFile(logf2)
 	if !bytes.Contains(logs, []byte("shutting down")) {
 		t.Errorf("no graceful shutdown in the log:\n%s", logs)
+	}
+	for f, want := range map[string]string{logf1: "durability=full", logf2: "durability=normal"} {
+		if data, _ := os.ReadFile(f); !bytes.Contains(data, []byte(want)) {
+			t.Errorf("%s: no %q in the log:\n%s", filepath.Base(f), want, data)
+		}
 	}
 
 	// Privacy: neither the client IP nor the key in the database files

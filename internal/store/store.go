@@ -150,6 +150,22 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	return s, nil
 }
 
+// Durability reads back how the write connection syncs (SQLite's
+// synchronous), so that what runs can be logged, not what was asked.
+func (s *Store) Durability(ctx context.Context) (Durability, error) {
+	var n int
+	if err := s.wdb.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&n); err != nil {
+		return Full, fmt.Errorf("store: read durability: %w", err)
+	}
+	switch n {
+	case 2:
+		return Full, nil
+	case 1:
+		return Normal, nil
+	}
+	return Full, fmt.Errorf("store: write connection at synchronous=%d, neither full nor normal", n)
+}
+
 // Close closes the database.
 func (s *Store) Close() error {
 	var errs []error

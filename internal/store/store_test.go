@@ -93,6 +93,9 @@ func TestDurability(t *testing.T) {
 			if err := s.wdb.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&got); err != nil || got != c.want {
 				t.Errorf("synchronous = %d (%v), want %d", got, err, c.want)
 			}
+			if d, err := s.Durability(ctx); err != nil || d != c.o.Durability {
+				t.Errorf("Durability() = %v, %v; want %v", d, err, c.o.Durability)
+			}
 		})
 	}
 	for in, want := range map[string]Durability{"full": Full, "normal": Normal} {
