@@ -56,7 +56,7 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	fs.Float64Var(&c.keyRate, "contributor-rate", 60, "reports per hour allowed per contributor key (negative: no limit)")
 	fs.IntVar(&c.cacheEntries, "cache", 512, "rendered /places answers kept in memory (negative: none)")
 	fs.StringVar(&c.logFormat, "log", "text", "log format: text or json")
-	fs.StringVar(&c.durability, "durability", "full", "full: an acknowledged report survives a power cut (the log is synced at each group commit); normal: it survives a crash of openmap, not of the system (for disks where a sync is slow)")
+	fs.StringVar(&c.durability, "durability", "full", "full: an acknowledged report survives a power cut on a drive that honours flushes (the log is synced at each group commit); normal: it survives a crash of openmap, not of the system (for disks where a sync is slow)")
 	fs.StringVar(&c.padHostsFile, "pad-hosts", "", "JSON list of Etherpad hosts for new pads on neighbour posters, as signs/pads.json (default: the CHATONS list shipped)")
 	fs.StringVar(&c.padHost, "pad-host", "", "one Etherpad base URL for new pads instead of a list, such as https://pad.example.org/p/")
 	if err := parseFlags(fs, args, getenv); err != nil {
