@@ -677,6 +677,7 @@ type nearView struct {
 	Searched         bool
 	Error            string
 	Places           []nearItem
+	NotFound         bool // the page of a place that is not on the map
 }
 
 func (h *pages) nearPage(c echo.Context) error {
@@ -738,8 +739,7 @@ func (h *pages) nearPage(c echo.Context) error {
 func (h *pages) notFound(c echo.Context) error {
 	b := h.base(c, "")
 	b.Title = b.M.T("page.not_found")
-	v := nearView{pageBase: b, Error: b.M.T("page.not_found"), Radius: 500}
-	return h.render(c, http.StatusNotFound, "near", v)
+	return h.render(c, http.StatusNotFound, "near", nearView{pageBase: b, NotFound: true})
 }
 
 func (h *pages) sourceError(c echo.Context, err error) error {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -195,7 +196,9 @@ func TestPagesPlacePage(t *testing.T) {
 			[]string{pageMsg(t, "en", "sheet.closed_now")}, []string{pageMsg(t, "en", "sheet.open_unknown")}},
 		{"success flash", "/place/node/1?lang=en&sent=1", "", 200, []string{pageMsg(t, "en", "page.sent")}, nil},
 		{"no flash without sent=1", "/place/node/1?lang=en&report=ok", "", 200, nil, []string{pageMsg(t, "en", "page.sent")}},
-		{"unknown place", "/place/node/99", "en", 404, []string{pageMsg(t, "en", "page.not_found")}, nil},
+		{"unknown place", "/place/node/99", "en", 404, []string{"<h1>" + pageMsg(t, "en", "page.not_found") + "</h1>", pageMsg(t, "en", "page.not_found_hint")},
+			[]string{`<form class="near"`, pageMsg(t, "en", "page.near_title")}},
+		{"unknown place, in French", "/place/node/99", "fr", 404, []string{"<h1>" + html.EscapeString(pageMsg(t, "fr", "page.not_found")) + "</h1>"}, nil},
 		{"bad type", "/place/bench/1", "en", 404, nil, nil},
 		{"bad id", "/place/node/-5", "en", 404, nil, nil},
 	}
