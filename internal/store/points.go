@@ -37,9 +37,19 @@ const pointColumns = `osm_type, osm_id, name, category, subcategory, opening_hou
     (SELECT tags FROM place_status_tags WHERE place_id = places.id)`
 
 // PlacePoints returns the places inside b (active ones, and gone ones when
-// withGone), at most limit of them, using the spatial index. The lifecycle
-// prefixes say which tags the status rules need beyond the usual ones.
+// withGone), at most limit of them, from the points kept in memory
+// (pointcache.go), else through the spatial index. The lifecycle prefixes
+// say which tags the status rules need beyond the usual ones. The points
+// are shared: read-only.
 func (s *Store) PlacePoints(ctx context.Context, b orb.Bound, limit int, withGone bool, lifecyclePrefixes []string) ([]PlacePoint, error) {
+	if pts, ok, err := s.pointsFromCache(ctx, b, limit, withGone, lifecyclePrefixes); ok || err != nil {
+		return pts, err
+	}
+	return s.placePointsSQL(ctx, b, limit, withGone, lifecyclePrefixes)
+}
+
+// placePointsSQL is PlacePoints through the spatial index.
+func (s *Store) placePointsSQL(ctx context.Context, b orb.Bound, limit int, withGone bool, lifecyclePrefixes []string) ([]PlacePoint, error) {
 	state := "state = 'active' AND "
 	if withGone {
 		state = ""

@@ -49,6 +49,7 @@ type Store struct {
 	ckpt   checkpointer // checkpoints once reports are written (checkpoint.go)
 	dsn    string       // of a read-write connection
 	inputs inputsCache  // status inputs by place, the batcher's (inputs.go)
+	points pointCache   // every place's map point (pointcache.go)
 }
 
 // Durability is how far a committed transaction (an acknowledged report,
