@@ -221,7 +221,11 @@ func RegisterPages(e *echo.Echo, d PageDeps) error {
 }
 
 type pages struct {
-	d      PageDeps
+	d PageDeps
+	// cross refuses form posts that a browser says come from another
+	// site (Sec-Fetch-Site, Origin): a page elsewhere could otherwise make
+	// its visitors' browsers file reports, each from its own address.
+	cross  *http.CrossOriginProtection
 	assets *static.Assets
 	tmpl   map[string]*template.Template
 	msgs   map[string]static.Catalog
@@ -256,7 +260,7 @@ func newPages(d PageDeps) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &pages{d: d, tmpl: map[string]*template.Template{}, msgs: msgs, assets: static.NewAssets()}
+	h := &pages{d: d, tmpl: map[string]*template.Template{}, msgs: msgs, assets: static.NewAssets(), cross: http.NewCrossOriginProtection()}
 	for _, name := range []string{"map", "place", "near"} {
 		files := []string{"templates/" + name + ".html"}
 		if name != "map" {
@@ -561,6 +565,11 @@ func (h *pages) reportForm(c echo.Context) error {
 	if err != nil {
 		return h.notFound(c)
 	}
+	if err := h.cross.Check(c.Request()); err != nil {
+		b := h.base(c, "")
+		b.Title = b.M.T("error.cross_site")
+		return h.render(c, http.StatusForbidden, "near", nearView{pageBase: b, Notice: b.M.T("error.cross_site"), Hint: b.M.T("error.cross_site_hint")})
+	}
 	lang := static.Negotiate(c.FormValue("lang"), c.Request().Header.Get("Accept-Language"))
 	r := PageReport{
 		Status:       c.FormValue("status"),
@@ -677,7 +686,9 @@ type nearView struct {
 	Searched         bool
 	Error            string
 	Places           []nearItem
-	NotFound         bool // the page of a place that is not on the map
+	// Notice and Hint, when set, replace the form: a page that only
+	// says something (a place not on the map, a refused post).
+	Notice, Hint string
 }
 
 func (h *pages) nearPage(c echo.Context) error {
@@ -739,7 +750,7 @@ func (h *pages) nearPage(c echo.Context) error {
 func (h *pages) notFound(c echo.Context) error {
 	b := h.base(c, "")
 	b.Title = b.M.T("page.not_found")
-	return h.render(c, http.StatusNotFound, "near", nearView{pageBase: b, NotFound: true})
+	return h.render(c, http.StatusNotFound, "near", nearView{pageBase: b, Notice: b.M.T("page.not_found"), Hint: b.M.T("page.not_found_hint")})
 }
 
 func (h *pages) sourceError(c echo.Context, err error) error {

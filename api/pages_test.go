@@ -255,10 +255,29 @@ func TestPagesReportForm(t *testing.T) {
 		t.Errorf("contributor %q", src.clients[0].Contributor)
 	}
 
+	// A post that the browser says comes from another site is refused,
+	// in the reader's language, and nothing is reported; one from this
+	// site's own page goes through.
+	for name, hdr := range map[string]map[string]string{
+		"Sec-Fetch-Site": {"Sec-Fetch-Site": "cross-site", "Accept-Language": "fr"},
+		"Origin":         {"Origin": "https://evil.example", "Accept-Language": "fr"},
+	} {
+		n := len(src.reports)
+		form.Set("lang", "fr")
+		rec := pageDo(e, "POST", "/place/node/1/report", form, hdr)
+		if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), html.EscapeString(pageMsg(t, "fr", "error.cross_site"))) || len(src.reports) != n {
+			t.Errorf("cross-site post (%s): %d, %d reports (want %d): %.400s", name, rec.Code, len(src.reports), n, rec.Body.String())
+		}
+	}
+	form.Set("lang", "en")
+	if rec := pageDo(e, "POST", "/place/node/1/report", form, map[string]string{"Sec-Fetch-Site": "same-origin"}); rec.Code != http.StatusSeeOther {
+		t.Errorf("same-origin post: %d", rec.Code)
+	}
+
 	// A forged contributor key is replaced by a fresh random one.
 	form.Set("contributor", "<bad>")
 	pageDo(e, "POST", "/place/node/1/report", form, nil)
-	if k := src.clients[1].Contributor; !contributorRE.MatchString(k) || k == "<bad>" {
+	if k := src.clients[len(src.clients)-1].Contributor; !contributorRE.MatchString(k) || k == "<bad>" {
 		t.Errorf("contributor %q", k)
 	}
 
