@@ -287,6 +287,18 @@ func TestPostReport(t *testing.T) {
 	if d.Services.Takeaway == nil || !*d.Services.Takeaway || d.Services.Delivery == nil || *d.Services.Delivery || d.Services.Pickup != nil {
 		t.Errorf("services %+v", d.Services)
 	}
+	// A second neighbour confirming without hours keeps the hours given
+	// (a new-user test saw them wiped).
+	var d2 PlaceDoc
+	w2 := ts.report(spar, keyB, `{"status":"partial"}`)
+	wantStatus(t, w2, http.StatusCreated)
+	decode(t, w2, &d2)
+	if d2.Status.Confidence != "confirmed" || d2.ReportedHours == nil || d2.ReportedHours.Normalized != "Mo-Fr 10:00-12:00" {
+		t.Errorf("after a confirmation without hours: %+v, reported hours %+v", d2.Status, d2.ReportedHours)
+	}
+	if e := ts.do(req{target: "/api/v1/export.csv"}).Body.String(); !strings.Contains(e, "node/268113123") || !strings.Contains(e, "Mo-Fr 10:00-12:00") {
+		t.Errorf("the export lost the reported hours")
+	}
 	if len(d.Reports) != 1 || d.Reports[0].Remark != "Seulement à emporter" || d.Reports[0].Status != "partial" {
 		t.Fatalf("reports %+v", d.Reports)
 	}
@@ -864,19 +876,25 @@ func TestRateLimits(t *testing.T) {
 	}
 	// Another IP has its own budget; reads and reports are apart.
 	wantStatus(t, ts.do(req{target: "/api/v1/config", remote: "192.0.2.9:1"}), 200)
-	// Per contributor key: one report per hour.
-	wantStatus(t, ts.report(spar, keyA, `{"status":"open"}`), 201)
-	w = ts.report(spar, keyA, `{"status":"open"}`)
+	// Per contributor key: one report per hour (keys A and B post from
+	// one address here).
+	// On one place, one address is one voice (voices.go), with that
+	// voice's budget: B posts on another place.
+	post := func(place, key string) *httptest.ResponseRecorder {
+		return ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + place + "/reports", body: `{"status":"open"}`, key: key, remote: ipDirect + ":1"})
+	}
+	wantStatus(t, post(spar, keyA), 201)
+	w = post(spar, keyA)
 	wantProblem(t, w, http.StatusTooManyRequests, "")
 	if ra := w.Header().Get("Retry-After"); ra == "" || ra == "0" {
 		t.Errorf("Retry-After %q", ra)
 	}
 	// Per IP: the burst of 2 report posts is spent.
-	w = ts.report(spar, keyB, `{"status":"open"}`)
+	w = post(starsBars, keyB)
 	wantProblem(t, w, http.StatusTooManyRequests, "")
 	// A minute later the IP may post again.
 	ts.clock.advance(61 * time.Second)
-	wantStatus(t, ts.report(spar, keyB, `{"status":"open"}`), 201)
+	wantStatus(t, post(starsBars, keyB), 201)
 	if !strings.Contains(ts.do(req{target: "/metrics", remote: "192.0.2.10:1"}).Body.String(), `openmap_rate_limited_total{kind="contributor"} 1`) {
 		t.Error("contributor limit not counted")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -50,6 +51,10 @@ func TestConcurrentReportsAndReads(t *testing.T) {
 			mu.Lock()
 			suiteKeys[key] = true
 			mu.Unlock()
+			// Each writer is a person at an address of its own (one
+			// address is one voice per place): 127.0.0.10 and on.
+			dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(10+w))}}
+			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DialContext: dialer.DialContext}}
 			for i := 0; i < perWriter; i++ {
 				place := ids[(w*perWriter+i)%len(ids)]
 				remark := fmt.Sprintf("w%02d-r%02d", w, i)

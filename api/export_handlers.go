@@ -43,8 +43,8 @@ func (s *Server) eachExported(c echo.Context, f func(p geo.Place, e exportProps)
 		e := exportProps{ID: p.ID.String(), Name: p.Name, Category: p.Category, Subcategory: p.Subcategory,
 			Address: p.Address.String(), OpeningHours: p.OpeningHours, State: string(p.State),
 			Status: string(cs.Status), Confidence: string(cs.Confidence), LastConfirmed: timeOrNil(cs.LastConfirmed)}
-		if cs.Basis != nil {
-			e.ReportedHours = cs.Basis.OpeningHours
+		if cs.Hours != nil {
+			e.ReportedHours = cs.Hours.OpeningHours
 		}
 		return f(p, e)
 	})

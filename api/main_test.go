@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"net/http"
@@ -46,6 +47,8 @@ var (
 	suiteLogs bytes.Buffer // every log line every test server wrote
 	suiteDBs  []string     // every database a test wrote to
 	suiteKeys = map[string]bool{keyA: true, keyB: true, keyC: true}
+	// suiteAddrs are the contributors' addresses (keyAddr).
+	suiteAddrs = map[string]bool{}
 )
 
 func TestMain(m *testing.M) {
@@ -97,6 +100,20 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// keyAddr is the test address of the contributor with key: an IPv6
+// address of the documentation prefix, its /64 drawn from the key. The
+// privacy check greps for it.
+func keyAddr(key string) string {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	v := h.Sum64()
+	a := fmt.Sprintf("2001:db8:%x:%x::7", uint16(v>>16), uint16(v))
+	suiteMu.Lock()
+	suiteAddrs[a] = true
+	suiteMu.Unlock()
+	return a
+}
+
 // privacyLeaks greps the suite's databases (with their -wal and -shm) and
 // logs for the test IPs and keys.
 func privacyLeaks() []string {
@@ -105,6 +122,9 @@ func privacyLeaks() []string {
 	needles := []string{ipDirect, ipForwarded}
 	for k := range suiteKeys {
 		needles = append(needles, k)
+	}
+	for a := range suiteAddrs {
+		needles = append(needles, a)
 	}
 	var leaks []string
 	check := func(name string, data []byte) {
@@ -267,6 +287,11 @@ func (ts *testServer) do(r req) *httptest.ResponseRecorder {
 	}
 	hr := httptest.NewRequest(r.method, r.target, body)
 	hr.RemoteAddr = ipDirect + ":40123"
+	if r.key != "" {
+		// Contributors are people at their own addresses: one address
+		// gives one voice per place (voices.go).
+		hr.RemoteAddr = "[" + keyAddr(r.key) + "]:40123"
+	}
 	if r.remote != "" {
 		hr.RemoteAddr = r.remote
 	}

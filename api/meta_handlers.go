@@ -24,6 +24,7 @@ func (s *Server) metricsText(c echo.Context) error {
 		"openmap_rate_limit_keys_read":        float64(s.limRead.size()),
 		"openmap_rate_limit_keys_report":      float64(s.limRep.size()),
 		"openmap_rate_limit_keys_contributor": float64(s.limKey.size()),
+		"openmap_voices_held":                 float64(s.voices.size()),
 	})
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", buf.Bytes())
 }

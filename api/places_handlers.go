@@ -459,8 +459,8 @@ func (s *Server) placeDoc(ctx context.Context, id geo.PlaceID, ln string, withHi
 		h := s.hoursDoc(p.OpeningHours, ln, now, hc)
 		doc.Hours = &h
 	}
-	if cs.Basis != nil && cs.Basis.OpeningHours != "" {
-		h := s.hoursDoc(cs.Basis.OpeningHours, ln, now, hc)
+	if cs.Hours != nil {
+		h := s.hoursDoc(cs.Hours.OpeningHours, ln, now, hc)
 		doc.ReportedHours = &h
 	}
 	// open_now of the OSM hours says false when reports say closed.

@@ -194,12 +194,12 @@ func (p *Posters) Shop(ctx context.Context, id geo.PlaceID, opts *signs.Options)
 	if raw != "" {
 		if week, ok := posterWeek(raw, opts.Now, hc, opts.Lang); ok {
 			shop.Week = week
-		} else if cs.Basis != nil && cs.Basis.OpeningHours != "" {
+		} else if cs.Hours != nil {
 			shop.Week = []signs.DayLine{{Day: in(msgReportedRow, opts.Lang), Text: raw}}
 		}
 	}
-	if cs.Basis != nil && cs.Basis.OpeningHours != "" {
-		shop.Notes = append(shop.Notes, fmt.Sprintf(in(msgReportedHours, opts.Lang), dateIn(cs.Basis.At.In(opts.Now.Location()), opts.Lang)))
+	if cs.Hours != nil {
+		shop.Notes = append(shop.Notes, fmt.Sprintf(in(msgReportedHours, opts.Lang), dateIn(cs.Hours.At.In(opts.Now.Location()), opts.Lang)))
 	}
 	switch cs.Status {
 	case geo.StatusClosed:

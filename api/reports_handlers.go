@@ -77,6 +77,9 @@ func (s *Server) postReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if trusted == "" {
+		who = s.voiceOf(c.RealIP(), id, who)
+	}
 	rid, inputs, err := s.record(ctx, id, body, who, trusted)
 	if err != nil {
 		return err
@@ -167,6 +170,18 @@ func (s *Server) contributor(ctx context.Context, key, auth string) ([]byte, str
 			ContributorHeader+" : on attend une clé aléatoire de 22 à 64 caractères A-Z a-z 0-9 _ -")
 	}
 	return s.contributorHash(key), "", nil
+}
+
+// voiceOf is the contributor an anonymous report from ip on place counts
+// as (voices.go).
+func (s *Server) voiceOf(ip string, place geo.PlaceID, who []byte) []byte {
+	n := voiceNetwork(ip)
+	if n == "" {
+		return who
+	}
+	var key [32]byte
+	copy(key[:], s.contributorHash("voice|"+n+"|"+place.String()))
+	return s.voices.of(key, who, s.now())
 }
 
 // record validates a report and stores it. It returns the report id and the

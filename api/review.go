@@ -216,8 +216,8 @@ func (s *Server) candidates(ctx context.Context, f ReviewFilter, only string) ([
 		}
 		c := osmsync.Candidate{Place: p, LastConfirmed: cs.LastConfirmed,
 			Summary: geo.StatusSummary{Status: string(cs.Status), Delivery: cs.Delivery, Takeaway: cs.Takeaway}}
-		if cs.Basis != nil {
-			c.Summary.OpeningHours = cs.Basis.OpeningHours
+		if cs.Hours != nil {
+			c.Summary.OpeningHours = cs.Hours.OpeningHours
 		}
 		from := now.Add(-s.cfg.Rules.Window)
 		for _, r := range reps {

@@ -216,6 +216,7 @@ type Server struct {
 	limRead *limiter
 	limRep  *limiter
 	limKey  *limiter
+	voices  *voices
 	metrics *metrics
 	zones   *zones
 	csp     string
@@ -256,6 +257,7 @@ func New(ctx context.Context, d Deps) (*echo.Echo, *Server, error) {
 		limRead: newLimiter(cfg.ReadsPerSecond, cfg.ReadBurst, now),
 		limRep:  newLimiter(cfg.ReportsPerMinute/60, cfg.ReportBurst, now),
 		limKey:  newLimiter(cfg.ContributorsPerHour/3600, cfg.ContributorBurst, now),
+		voices:  newVoices(cfg.Rules.Window),
 		metrics: newMetrics(),
 		zones:   newZones(cfg.Zone, cfg.Country),
 		csp: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: " + origin +

@@ -54,8 +54,8 @@ func (s *Server) evidence(gone bool, tags map[string]string) geo.OSMEvidence {
 // effectiveHours is the opening_hours value that says whether the place is
 // open now: the hours of the report the status rests on, else OSM's.
 func effectiveHours(cs geo.CurrentStatus, osm string) string {
-	if cs.Basis != nil && cs.Basis.OpeningHours != "" {
-		return cs.Basis.OpeningHours
+	if cs.Hours != nil {
+		return cs.Hours.OpeningHours
 	}
 	return osm
 }

@@ -158,9 +158,13 @@ type CurrentStatus struct {
 	// Voices is the number of contributors counted; Agreeing how many of
 	// them back Status.
 	Voices, Agreeing int
-	// Basis is the newest counting report agreeing with Status, whose
-	// hours apply; nil when the status does not come from reports.
+	// Basis is the newest counting report agreeing with Status; nil when
+	// the status does not come from reports.
 	Basis *Report
+	// Hours is the newest counting report agreeing with Status that gave
+	// opening hours, whose hours apply: a later "still open" without hours
+	// does not wipe them. Nil when none did.
+	Hours *Report
 	// Delivery, Takeaway and Pickup are, for each service, the newest
 	// value given by a report agreeing with Status.
 	Delivery, Takeaway, Pickup *bool
@@ -178,6 +182,8 @@ type CurrentStatus struct {
 //     counts, once;
 //   - each counting voice weighs 1, a trusted one weighs Quorum; the status
 //     with the most weight leads (a tie goes to the newest voice);
+//   - the hours that apply are the newest given by a voice agreeing with
+//     the leader, as are the services (delivery, takeaway, pickup);
 //   - if every voice agrees: confirmed when the weight reaches Quorum,
 //     else reported;
 //   - if voices disagree: confirmed when the leader reaches Quorum and
@@ -258,6 +264,9 @@ func (r StatusRules) Compute(now time.Time, reports []Report, osm OSMEvidence) C
 		if cs.Basis == nil {
 			cs.Basis = v
 			cs.LastConfirmed = v.At
+		}
+		if cs.Hours == nil && v.OpeningHours != "" {
+			cs.Hours = v
 		}
 		cs.Since = v.At
 		if cs.Delivery == nil {

@@ -122,6 +122,19 @@ func TestComputeStatus(t *testing.T) {
 		})
 	}
 
+	t.Run("a later agreeing report without hours keeps the hours given", func(t *testing.T) {
+		reps := []Report{
+			{ID: 1, Contributor: "a", Status: StatusOpenAdapted, At: ago(2 * time.Hour), OpeningHours: "Mo-Sa 08:00-12:00"},
+			{ID: 2, Contributor: "b", Status: StatusOpenAdapted, At: ago(time.Hour)},
+			{ID: 3, Contributor: "c", Status: StatusClosed, At: ago(30 * time.Minute), OpeningHours: ""},
+			{ID: 4, Contributor: "d", Status: StatusOpenAdapted, At: ago(3 * time.Hour), OpeningHours: "Mo-Fr 07:00-09:00"},
+		}
+		got := rules.Compute(now, reps, bakery)
+		if got.Status != StatusOpenAdapted || basisID(got) != 2 || hoursID(got) != 1 {
+			t.Errorf("got %s, basis %d, hours from %d; want open_adapted, basis 2 (the newest), hours from 1 (the newest with hours)", got.Status, basisID(got), hoursID(got))
+		}
+	})
+
 	t.Run("basis, dates and services come from the agreeing voices", func(t *testing.T) {
 		reps := []Report{
 			{Contributor: "a", Status: StatusPartial, At: ago(3 * day), Takeaway: &yes, Delivery: &no},
@@ -132,8 +145,8 @@ func TestComputeStatus(t *testing.T) {
 		if got.Status != StatusPartial || got.Confidence != Confirmed {
 			t.Fatalf("got %s/%s", got.Status, got.Confidence)
 		}
-		if got.Basis == nil || got.Basis.OpeningHours != "Mo-Fr 10:00-12:00" {
-			t.Errorf("basis = %+v, want b's report", got.Basis)
+		if got.Basis == nil || got.Basis.Contributor != "b" || got.Hours != got.Basis {
+			t.Errorf("basis = %+v, hours from %+v, want b's report for both", got.Basis, got.Hours)
 		}
 		if !got.LastConfirmed.Equal(ago(time.Hour)) || !got.Since.Equal(ago(3*day)) {
 			t.Errorf("last confirmed %v since %v", got.LastConfirmed, got.Since)
@@ -226,13 +239,23 @@ func TestComputeAnyOrder(t *testing.T) {
 			if basisID(got) != basisID(want) {
 				t.Fatalf("set %d: basis %d, sorted %d", n, basisID(got), basisID(want))
 			}
-			got.Basis, want.Basis = nil, nil
+			if hoursID(got) != hoursID(want) {
+				t.Fatalf("set %d: hours from %d, sorted %d", n, hoursID(got), hoursID(want))
+			}
+			got.Basis, want.Basis, got.Hours, want.Hours = nil, nil, nil, nil
 			if got != want {
 				t.Fatalf("set %d: shuffled %+v, sorted %+v", n, got, want)
 			}
 			want = rules.Compute(now, reps, OSMEvidence{})
 		}
 	}
+}
+
+func hoursID(cs CurrentStatus) int64 {
+	if cs.Hours == nil {
+		return 0
+	}
+	return cs.Hours.ID
 }
 
 func basisID(cs CurrentStatus) int64 {
@@ -308,6 +331,9 @@ func (r StatusRules) referenceCompute(now time.Time, reports []Report, osm OSMEv
 			cs.Basis = v
 			cs.LastConfirmed = v.At
 		}
+		if cs.Hours == nil && v.OpeningHours != "" {
+			cs.Hours = v
+		}
 		cs.Since = v.At
 		if cs.Delivery == nil {
 			cs.Delivery = v.Delivery
@@ -378,13 +404,13 @@ func TestComputeMatchesReference(t *testing.T) {
 				at = now.Add(-time.Duration(rng.IntN(6)) * 24 * time.Hour)
 			}
 			reps = append(reps, Report{ID: int64(i + 1), Contributor: contributor(kind, many), Status: sts[rng.IntN(len(sts))],
-				Trusted: rng.IntN(6) == 0, Hidden: rng.IntN(8) == 0, At: at})
+				Trusted: rng.IntN(6) == 0, Hidden: rng.IntN(8) == 0, At: at, OpeningHours: []string{"", "", "Mo-Fr 09:00-12:00"}[rng.IntN(3)]})
 		}
 		if rng.IntN(2) == 0 {
 			slices.SortStableFunc(reps, func(a, b Report) int { return a.At.Compare(b.At) })
 		}
 		want, got := rules.referenceCompute(now, reps, OSMEvidence{}), rules.Compute(now, reps, OSMEvidence{})
-		if !reflect.DeepEqual(want, got) || want.Basis != got.Basis {
+		if !reflect.DeepEqual(want, got) || want.Basis != got.Basis || want.Hours != got.Hours {
 			t.Fatalf("set %d: reference %+v, Compute %+v\n%+v", n, want, got, reps)
 		}
 	}

@@ -47,7 +47,7 @@ go build -o "$TMP/fileserver" ./scripts/fileserver
 
 SERVED=$TMP/bench.db
 serve() { # serve EXTRA_FLAGS...: start openmap serve on $SERVED, wait for /healthz
-	"$TMP/openmap" serve --db "$SERVED" --addr "127.0.0.1:$PORT_API" --log json \
+	"$TMP/openmap" serve --db "$SERVED" --addr "127.0.0.1:$PORT_API" --log json --trust-proxy \
 		--read-rate -1 --report-rate -1 --contributor-rate -1 "$@" 2>>"$TMP/serve.log" &
 	SERVE_PID=$!
 	PIDS+=("$SERVE_PID")

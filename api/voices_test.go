@@ -1,0 +1,123 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+)
+
+// TestOneAddressOneVoice: reports from one address on one place count as
+// one voice, whatever keys they carry, over the API and the no-JavaScript
+// form; other addresses, other places, an IPv6 subscriber's /64 and token
+// holders are told apart as they should be.
+func TestOneAddressOneVoice(t *testing.T) {
+	ts := pagesServer(t)
+	post := func(place, key, remote, status string) {
+		t.Helper()
+		w := ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + place + "/reports", key: key, remote: remote,
+			body: `{"status":"` + status + `"}`})
+		wantStatus(t, w, http.StatusCreated)
+	}
+	confidence := func(place string) string {
+		t.Helper()
+		d := ts.placeDoc(t, place, "en")
+		return string(d.Status.Status) + "/" + string(d.Status.Confidence)
+	}
+	const home, other = "198.51.100.40:5000", "192.0.2.41:6000"
+
+	// Two keys from one address: one voice, the newest report.
+	post(spar, keyA, home, "closed")
+	post(spar, keyB, home, "gone")
+	if got := confidence(spar); got != "gone/reported" {
+		t.Errorf("two keys from one address: %s, want gone/reported", got)
+	}
+	// Another address agreeing: two voices, confirmed.
+	post(spar, keyC, other, "gone")
+	if got := confidence(spar); got != "gone/confirmed" {
+		t.Errorf("a second address: %s, want gone/confirmed", got)
+	}
+
+	// One address is a voice per place, not one for the whole map.
+	post(starsBars, keyA, home, "open")
+	post(starsBars, keyB, other, "open")
+	if got := confidence(starsBars); got != "open/confirmed" {
+		t.Errorf("the same addresses on another place: %s, want open/confirmed", got)
+	}
+
+	// IPv6: one /64 is one subscriber; another /64 is someone else.
+	post(totalFuel, keyA, "[2001:db8:1:2::10]:1", "closed")
+	post(totalFuel, keyB, "[2001:db8:1:2:ffff::99]:1", "closed")
+	if got := confidence(totalFuel); got != "closed/reported" {
+		t.Errorf("two addresses of one /64: %s, want closed/reported", got)
+	}
+	post(totalFuel, keyC, "[2001:db8:1:3::10]:1", "closed")
+	if got := confidence(totalFuel); got != "closed/confirmed" {
+		t.Errorf("another /64: %s, want closed/confirmed", got)
+	}
+
+	// The no-JavaScript form makes a key for each keyless post: from one
+	// address they are still one voice (a new-user test made a place
+	// "gone, confirmed" with two such posts).
+	const form = "node/25213244"
+	formPost := func(remote string) {
+		t.Helper()
+		w := ts.do(req{method: http.MethodPost, target: "/place/" + form + "/report", remote: remote,
+			body: url.Values{"status": {"gone"}, "lang": {"fr"}}.Encode(), ctype: "application/x-www-form-urlencoded"})
+		wantStatus(t, w, http.StatusSeeOther)
+	}
+	formPost(home)
+	formPost(home)
+	if got := confidence(form); got != "gone/reported" {
+		t.Errorf("two keyless form posts from one address: %s, want gone/reported", got)
+	}
+	formPost(other)
+	if got := confidence(form); got != "gone/confirmed" {
+		t.Errorf("and one from another address: %s, want gone/confirmed", got)
+	}
+
+	// A window without a report from the address lets it go: its next
+	// key is a new voice (the old one no longer counts anyway).
+	ts.clock.advance(15 * 24 * time.Hour)
+	post(spar, keyB, home, "open")
+	post(spar, keyA, other, "open")
+	if got := confidence(spar); got != "open/confirmed" {
+		t.Errorf("after the window: %s, want open/confirmed", got)
+	}
+}
+
+// TestVoicesBound: the table keeps at most max entries, the first seen
+// going first, and forgets an address after the window.
+func TestVoicesBound(t *testing.T) {
+	v := newVoices(time.Hour)
+	v.max = 3
+	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	key := func(i byte) [32]byte { return [32]byte{i} }
+	who := func(i byte) []byte { return []byte{i, i} }
+	for i := byte(1); i <= 4; i++ {
+		v.of(key(i), who(i), t0)
+	}
+	if v.size() != 3 {
+		t.Fatalf("size %d, want 3", v.size())
+	}
+	if got := v.of(key(1), who(9), t0); got[0] != 9 {
+		t.Errorf("the first seen was not the one let go: %v", got)
+	}
+	if got := v.of(key(4), who(8), t0.Add(30*time.Minute)); got[0] != 4 {
+		t.Errorf("within the window: %v, want the first voice", got)
+	}
+	if got := v.of(key(4), who(7), t0.Add(30*time.Minute+59*time.Minute)); got[0] != 4 {
+		t.Errorf("seen again, the voice stays: %v", got)
+	}
+	if got := v.of(key(4), who(6), t0.Add(3*time.Hour)); got[0] != 6 {
+		t.Errorf("after a window without a report: %v, want a new voice", got)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"198.51.100.7", "198.51.100.7"}, {"::ffff:198.51.100.7", "198.51.100.7"},
+		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"}, {"bogus", ""},
+	} {
+		if got := voiceNetwork(c.in); got != c.want {
+			t.Errorf("voiceNetwork(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
