@@ -525,6 +525,24 @@ func TestStatusRulesEndToEnd(t *testing.T) {
 	}
 }
 
+// TestModerationNotHeldToReportBudget: a moderator clearing spam is not
+// held to the anonymous report budget of the address (a new-user test saw
+// the 7th hide in a minute refused); the read budget still applies.
+func TestModerationNotHeldToReportBudget(t *testing.T) {
+	ts := newTestServer(t, func(c *Config) {
+		c.ReportsPerMinute, c.ReportBurst = 1, 1
+		c.ReadsPerSecond, c.ReadBurst = 1, 11 // the read of the place and 10 actions
+	})
+	mod := ts.createToken(t, "moderator")
+	wantStatus(t, ts.report(spar, keyA, `{"status":"gone","remark":"spam"}`), 201)
+	rid := ts.placeDoc(t, spar, "en").Reports[0].ID
+	for i := 0; i < 10; i++ {
+		action := []string{"hide", "unhide"}[i%2]
+		wantStatus(t, ts.do(req{method: http.MethodPost, target: fmt.Sprintf("/api/v1/moderation/reports/%d/%s", rid, action), auth: mod}), http.StatusOK)
+	}
+	wantProblem(t, ts.do(req{method: http.MethodPost, target: fmt.Sprintf("/api/v1/moderation/reports/%d/hide", rid), auth: mod}), http.StatusTooManyRequests, "")
+}
+
 func TestModeration(t *testing.T) {
 	ts := newTestServer(t, nil)
 	mod := ts.createToken(t, "moderator")
