@@ -124,6 +124,28 @@ func TestListPlaces(t *testing.T) {
 			t.Fatal("no unknown place")
 		}
 	})
+	t.Run("confidence filter", func(t *testing.T) {
+		// One voice each way on the Spar: disputed; two agreeing on Stars
+		// n Bars: confirmed.
+		wantStatus(t, ts.report(spar, keyA, `{"status":"open"}`), 201)
+		wantStatus(t, ts.report(spar, keyB, `{"status":"closed"}`), 201)
+		wantStatus(t, ts.report(starsBars, keyA, `{"status":"open"}`), 201)
+		wantStatus(t, ts.report(starsBars, keyC, `{"status":"open"}`), 201)
+		ids := func(q string) []string {
+			var out []string
+			for _, f := range ts.places(t, "bbox="+monacoBBox+"&"+q).Features {
+				out = append(out, f.Properties["id"].(string)+" "+f.Properties["confidence"].(string))
+			}
+			sort.Strings(out)
+			return out
+		}
+		if got := ids("confidence=disputed"); fmt.Sprint(got) != "["+spar+" disputed]" {
+			t.Errorf("disputed: %v", got)
+		}
+		if got := ids("confidence=confirmed,disputed&status=open"); fmt.Sprint(got) != "["+starsBars+" confirmed]" {
+			t.Errorf("confirmed or disputed, open: %v", got)
+		}
+	})
 }
 
 func TestListPlacesClusters(t *testing.T) {
@@ -184,6 +206,8 @@ func TestListPlacesErrors(t *testing.T) {
 		{"zoom too deep", "bbox=" + monacoBBox + "&zoom=40", "zoom"},
 		{"unknown category", "bbox=" + monacoBBox + "&category=weapons", "category"},
 		{"unknown status", "bbox=" + monacoBBox + "&status=maybe", "status"},
+		{"a confidence as a status", "bbox=" + monacoBBox + "&status=disputed", "status"},
+		{"unknown confidence", "bbox=" + monacoBBox + "&confidence=sure", "confidence"},
 		{"bad open_now", "bbox=" + monacoBBox + "&open_now=perhaps", "open_now"},
 		{"SQL in bbox", "bbox=" + url.QueryEscape("7.4,43.7,7.5,43.8); DROP TABLE places; --"), "bbox"},
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,10 +87,14 @@ func (s *Server) parseBBox(v string) (orb.Bound, error) {
 
 // listFilter is the parsed query of /places.
 type listFilter struct {
-	cats    map[string]bool
-	status  map[string]bool
-	openNow bool
+	cats       map[string]bool
+	status     map[string]bool
+	confidence map[string]bool
+	openNow    bool
 }
+
+// confidences are the values of the confidence filter, strongest first.
+var confidences = []geo.Confidence{geo.Confirmed, geo.Reported, geo.Disputed, geo.FromOSM, geo.UnknownConfidence}
 
 func (s *Server) parseFilter(c echo.Context) (listFilter, error) {
 	var f listFilter
@@ -107,9 +112,20 @@ func (s *Server) parseFilter(c echo.Context) (listFilter, error) {
 		f.status = map[string]bool{}
 		for _, st := range strings.Split(v, ",") {
 			if _, err := geo.ParseStatus(st); err != nil && st != string(geo.StatusUnknown) {
-				return f, badRequest("status", fmt.Sprintf("status: unknown status %q", st), fmt.Sprintf("status : statut %q inconnu", st))
+				return f, badRequest("status", fmt.Sprintf("status: unknown status %q: want open, open_adapted, partial, closed, gone or unknown (how sure: see confidence)", st),
+					fmt.Sprintf("status : statut %q inconnu : on attend open, open_adapted, partial, closed, gone ou unknown (degré de certitude : voir confidence)", st))
 			}
 			f.status[st] = true
+		}
+	}
+	if v := c.QueryParam("confidence"); v != "" {
+		f.confidence = map[string]bool{}
+		for _, cf := range strings.Split(v, ",") {
+			if !slices.Contains(confidences, geo.Confidence(cf)) {
+				return f, badRequest("confidence", fmt.Sprintf("confidence: unknown value %q: want confirmed, reported, disputed, osm or unknown", cf),
+					fmt.Sprintf("confidence : valeur %q inconnue : on attend confirmed, reported, disputed, osm ou unknown", cf))
+			}
+			f.confidence[cf] = true
 		}
 	}
 	switch v := c.QueryParam("open_now"); v {
@@ -193,7 +209,7 @@ func (s *Server) renderPlaces(ctx context.Context, b orb.Bound, zoom int, f list
 			continue
 		}
 		cs := s.cfg.Rules.Compute(now, recent[p.ID], s.evidence(p.Gone, p.Tags))
-		if f.status != nil && !f.status[string(cs.Status)] {
+		if (f.status != nil && !f.status[string(cs.Status)]) || (f.confidence != nil && !f.confidence[string(cs.Confidence)]) {
 			continue
 		}
 		open := s.openNow(cs, p.OpeningHours, now, s.zones.at(p.Location[0], p.Location[1]))
