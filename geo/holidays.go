@@ -66,6 +66,13 @@ var PublicHolidays = map[string][]Holiday{
 	},
 }
 
+// HasHolidays says whether public holidays are known for a country code
+// (for "DE-BE", those of DE or DE-BE).
+func HasHolidays(country string) bool {
+	a, b := holidayLists(country)
+	return a != nil || b != nil
+}
+
 // holidayLists returns the lists that apply to a country code ("DE-BE" →
 // DE and DE-BE). The result is never modified.
 func holidayLists(country string) (a, b []Holiday) {

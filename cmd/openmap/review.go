@@ -40,11 +40,14 @@ func addReviewFlags(fs *flag.FlagSet, r *reviewFlags) {
 	fs.StringVar(&r.osmURL, "osm-url", "", "OSM base URL (default the production API and site; e.g. https://master.apis.dev.openstreetmap.org)")
 }
 
-func (r reviewFlags) rules() geo.StatusRules {
+func (r reviewFlags) rules() (geo.StatusRules, error) {
+	if r.windowDays < 1 || r.quorum < 1 {
+		return geo.StatusRules{}, fmt.Errorf("%w: --window-days and --quorum must be at least 1 (got %d and %d)", errUsage, r.windowDays, r.quorum)
+	}
 	rules := geo.DefaultStatusRules()
 	rules.Window = time.Duration(r.windowDays) * 24 * time.Hour
 	rules.Quorum = r.quorum
-	return rules
+	return rules, nil
 }
 
 func (r reviewFlags) tagProfile() (geo.TagProfile, error) {
@@ -79,7 +82,11 @@ func reviewServer(ctx context.Context, st *store.Store, r reviewFlags) (*api.Ser
 	if err != nil {
 		return nil, fmt.Errorf("%w: --tz %q: %v", errUsage, r.tz, err)
 	}
-	cfg := api.Config{Rules: r.rules(), Zone: zone, Version: version, Mapper: api.MapperConfig{OSM: r.server(), Profile: prof}}
+	rules, err := r.rules()
+	if err != nil {
+		return nil, err
+	}
+	cfg := api.Config{Rules: rules, Zone: zone, Version: version, Mapper: api.MapperConfig{OSM: r.server(), Profile: prof}}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %v", errUsage, err)
 	}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,6 +64,9 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: serve takes no argument, got %q (flags go before, as --db FILE)", errUsage, fs.Arg(0))
+	}
 	durability, err := store.ParseDurability(c.durability)
 	if err != nil {
 		return fmt.Errorf("%w: --%v", errUsage, err)
@@ -90,7 +95,15 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 	if _, err := os.Stat(c.db); err != nil {
 		return noDatabase("serve", c.db)
 	}
-	rules := c.review.rules()
+	if !geo.HasHolidays(c.country) {
+		known := slices.Sorted(maps.Keys(geo.PublicHolidays))
+		log.Warn("no public holidays known for --country: PH in opening hours will never match outside the built-in zone table",
+			"country", c.country, "known", strings.Join(known, ","))
+	}
+	rules, err := c.review.rules()
+	if err != nil {
+		return err
+	}
 	profile, err := c.review.tagProfile()
 	if err != nil {
 		return err
