@@ -128,6 +128,7 @@ func TestListPlaces(t *testing.T) {
 		// One voice each way on the Spar: disputed; two agreeing on Stars
 		// n Bars: confirmed.
 		wantStatus(t, ts.report(spar, keyA, `{"status":"open"}`), 201)
+		ts.clock.advance(time.Minute) // the newest voice, closed, leads the tie
 		wantStatus(t, ts.report(spar, keyB, `{"status":"closed"}`), 201)
 		wantStatus(t, ts.report(starsBars, keyA, `{"status":"open"}`), 201)
 		wantStatus(t, ts.report(starsBars, keyC, `{"status":"open"}`), 201)

@@ -46,7 +46,7 @@ func operations() []operation {
 		{method: "GET", path: "/api/v1/places/{type}/{id}", summary: "One place with its hours, status and reports",
 			params: []param{pType, pID, pLang}, responses: []int{200, 404, 429, 500}},
 		{method: "POST", path: "/api/v1/places/{type}/{id}/reports", summary: "Report what a place is doing; 201 with the new status, or the place document with Prefer: return=representation",
-			params: []param{pType, pID, pKey, {"Prefer", "header", "string", "return=representation: answer the place document", false}, pLang}, body: "json", responses: []int{201, 400, 401, 403, 404, 409, 413, 422, 429, 500}},
+			params: []param{pType, pID, pKey, {"Prefer", "header", "string", "return=representation: answer the place document", false}, pLang}, body: "Report", responses: []int{201, 400, 401, 403, 404, 409, 413, 422, 429, 500}},
 		{method: "GET", path: "/api/v1/hours/check", summary: "Validate an opening_hours value",
 			params: []param{{"value", "query", "string", "the value", false}, pLang}, responses: common},
 		{method: "GET", path: "/api/v1/search", summary: "Search places by name or category",
@@ -60,7 +60,7 @@ func operations() []operation {
 		{method: "GET", path: "/api/v1/openapi.json", summary: "This document", responses: []int{200}},
 		{method: "POST", path: "/api/v1/moderation/reports/{rid}/hide", summary: "Hide a report", params: []param{pRID}, auth: true, responses: []int{200, 401, 403, 404}},
 		{method: "POST", path: "/api/v1/moderation/reports/{rid}/unhide", summary: "Show a hidden report again", params: []param{pRID}, auth: true, responses: []int{200, 401, 403, 404}},
-		{method: "POST", path: "/api/v1/moderation/contributors/block", summary: "Block the contributor behind a report ({\"report_id\": N}) and hide their reports", body: "json", auth: true, responses: []int{200, 400, 401, 403, 404}},
+		{method: "POST", path: "/api/v1/moderation/contributors/block", summary: "Block the contributor behind a report ({\"report_id\": N}) and hide their reports", body: "Block", auth: true, responses: []int{200, 400, 401, 403, 404}},
 		{method: "POST", path: "/api/v1/moderation/places/{type}/{id}/lock", summary: "Lock a place: no more reports", params: []param{pType, pID}, auth: true, responses: []int{200, 401, 403, 404}},
 		{method: "POST", path: "/api/v1/moderation/places/{type}/{id}/unlock", summary: "Unlock a place", params: []param{pType, pID}, auth: true, responses: []int{200, 401, 403, 404}},
 		{method: "GET", path: "/", summary: "The map page (HTML)", params: []param{pLang}, responses: []int{200}},
@@ -127,8 +127,8 @@ func (s *Server) openAPIDoc() map[string]any {
 			o["parameters"] = params
 		}
 		switch op.body {
-		case "json":
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+		case "Report", "Block":
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + op.body}}}}
 		case "form":
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/x-www-form-urlencoded": map[string]any{"schema": map[string]any{"type": "object"}}}}
 		}
@@ -146,10 +146,22 @@ func (s *Server) openAPIDoc() map[string]any {
 		"paths":   paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-			"schemas": map[string]any{"Problem": map[string]any{"type": "object", "properties": map[string]any{
-				"type": map[string]any{"type": "string"}, "title": map[string]any{"type": "string"}, "status": map[string]any{"type": "integer"},
-				"detail": map[string]any{"type": "string"}, "detail_fr": map[string]any{"type": "string"}, "field": map[string]any{"type": "string"},
-				"suggestion": map[string]any{"type": "string"}, "position": map[string]any{"type": "integer"}}}},
+			"schemas": map[string]any{
+				"Report": map[string]any{"type": "object", "required": []string{"status"}, "additionalProperties": false, "properties": map[string]any{
+					"status":        map[string]any{"type": "string", "enum": []string{"open", "open_adapted", "partial", "closed", "gone"}},
+					"opening_hours": map[string]any{"type": "string", "maxLength": maxHoursValue, "description": "OSM opening_hours syntax; none when closed or gone"},
+					"delivery":      map[string]any{"type": "boolean", "nullable": true},
+					"takeaway":      map[string]any{"type": "boolean", "nullable": true},
+					"pickup":        map[string]any{"type": "boolean", "nullable": true},
+					"remark":        map[string]any{"type": "string", "maxLength": maxRemark},
+				}},
+				"Block": map[string]any{"type": "object", "required": []string{"report_id"}, "properties": map[string]any{
+					"report_id": map[string]any{"type": "integer", "description": "a report of the contributor to block"},
+				}},
+				"Problem": map[string]any{"type": "object", "properties": map[string]any{
+					"type": map[string]any{"type": "string"}, "title": map[string]any{"type": "string"}, "status": map[string]any{"type": "integer"},
+					"detail": map[string]any{"type": "string"}, "detail_fr": map[string]any{"type": "string"}, "field": map[string]any{"type": "string"},
+					"suggestion": map[string]any{"type": "string"}, "position": map[string]any{"type": "integer"}}}},
 		},
 	}
 }

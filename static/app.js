@@ -813,7 +813,7 @@
     SERVICES.forEach(function (k) { sfs.appendChild(segmented(k, t('service.' + k), sv[k] === undefined ? null : sv[k])); });
     form.appendChild(sfs);
     form.appendChild(el('label', {for: 'report-remark', text: t('report.remark')}));
-    form.appendChild(el('input', {type: 'text', class: 'remark', id: 'report-remark', maxlength: 280, autocomplete: 'off'}));
+    form.appendChild(el('input', {type: 'text', class: 'remark', id: 'report-remark', maxlength: 500, autocomplete: 'off'}));
     var submit = el('button', {type: 'submit', class: 'primary', text: t('report.send')});
     form.appendChild(el('div', {class: 'row'}, submit,
       el('button', {type: 'button', text: t('report.cancel'), on: {click: function () { renderSheet(p); }}})));
