@@ -687,6 +687,12 @@ func TestReportForm(t *testing.T) {
 		t.Errorf("after the keyless reports: %d reports, status %s", len(d.Reports), d.Status.Status)
 	}
 	wantStatus(t, ts.do(req{method: http.MethodPost, target: "/place/node/1/report", body: "status=open&contributor=" + keyC, ctype: "application/x-www-form-urlencoded"}), 404)
+	// The page's own calls to the API are not counted as requests of
+	// their own: the form posts are, once each.
+	m := ts.do(req{target: "/metrics"}).Body.String()
+	if strings.Contains(m, `route="/api/v1/places/:type/:id/reports"`) || !strings.Contains(m, `openmap_http_requests_total{method="POST",route="/place/:type/:id/report",code="303"} 3`) {
+		t.Errorf("metrics of the form posts:\n%s", m)
+	}
 }
 
 func TestHoursCheck(t *testing.T) {

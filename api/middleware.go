@@ -68,6 +68,11 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
+		if c.Request().Context().Value(pageClientKey{}) != nil {
+			// A page's own call to the API (LoopbackSource): the page's
+			// request is the one counted and logged.
+			return nil
+		}
 		d := time.Since(start)
 		route := c.Path()
 		if route == "" {
