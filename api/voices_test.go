@@ -76,6 +76,16 @@ func TestOneAddressOneVoice(t *testing.T) {
 		t.Errorf("and one from another address: %s, want gone/confirmed", got)
 	}
 
+	// Two people at one address: the first gives hours, the second only
+	// confirms. One voice, and the hours stay.
+	const shop = "node/1681897935"
+	wantStatus(t, ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + shop + "/reports", key: keyA, remote: home,
+		body: `{"status":"open","opening_hours":"Mo-Sa 08:00-12:00"}`}), http.StatusCreated)
+	post(shop, keyB, home, "open")
+	if d := ts.placeDoc(t, shop, "en"); d.ReportedHours == nil || d.ReportedHours.Normalized != "Mo-Sa 08:00-12:00" || d.Status.Confidence != "reported" {
+		t.Errorf("hours given then confirmed from one address: %+v, reported hours %+v", d.Status, d.ReportedHours)
+	}
+
 	// A window without a report from the address lets it go: its next
 	// key is a new voice (the old one no longer counts anyway).
 	ts.clock.advance(15 * 24 * time.Hour)

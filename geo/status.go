@@ -183,7 +183,8 @@ type CurrentStatus struct {
 //   - each counting voice weighs 1, a trusted one weighs Quorum; the status
 //     with the most weight leads (a tie goes to the newest voice);
 //   - the hours that apply are the newest given by a voice agreeing with
-//     the leader, as are the services (delivery, takeaway, pickup);
+//     the leader (its latest report, else an earlier one of the same
+//     status), as are the services (delivery, takeaway, pickup);
 //   - if every voice agrees: confirmed when the weight reaches Quorum,
 //     else reported;
 //   - if voices disagree: confirmed when the leader reaches Quorum and
@@ -279,6 +280,9 @@ func (r StatusRules) Compute(now time.Time, reports []Report, osm OSMEvidence) C
 			cs.Pickup = v.Pickup
 		}
 	}
+	if cs.Hours == nil {
+		cs.Hours = earlierHours(reports, voices, lead, from, to)
+	}
 	others := total - leadWeight
 	switch {
 	case others == 0 && leadWeight >= r.Quorum:
@@ -298,6 +302,31 @@ func (r StatusRules) Compute(now time.Time, reports []Report, osm OSMEvidence) C
 		cs.Confidence, cs.Reason = Disputed, "disagreement"
 	}
 	return cs
+}
+
+// earlierHours is, when no agreeing voice's latest report gave hours, the
+// newest counting report of status lead with hours by a contributor whose
+// latest report agrees with lead (on equal times, the higher ID): one who
+// confirms without hours keeps the hours they gave before. (One address is
+// one voice, so one contributor's reports may be several people's.)
+func earlierHours(reports []Report, voices []*Report, lead Status, from, to time.Time) *Report {
+	var best *Report
+	for i := range reports {
+		rep := &reports[i]
+		if rep.OpeningHours == "" || rep.Status != lead || rep.Hidden || rep.At.Before(from) || rep.At.After(to) {
+			continue
+		}
+		if best != nil && (rep.At.Before(best.At) || (rep.At.Equal(best.At) && rep.ID < best.ID)) {
+			continue
+		}
+		for _, v := range voices {
+			if v.Contributor == rep.Contributor && v.Status == lead {
+				best = rep
+				break
+			}
+		}
+	}
+	return best
 }
 
 // checkDateKeys are the OSM keys that date a survey of a place.

@@ -133,6 +133,19 @@ func TestComputeStatus(t *testing.T) {
 		if got.Status != StatusOpenAdapted || basisID(got) != 2 || hoursID(got) != 1 {
 			t.Errorf("got %s, basis %d, hours from %d; want open_adapted, basis 2 (the newest), hours from 1 (the newest with hours)", got.Status, basisID(got), hoursID(got))
 		}
+		// One contributor (one address: maybe two people) gives hours,
+		// then confirms without: the hours stay. A contributor whose
+		// latest report disagrees lends none of their earlier hours.
+		one := []Report{
+			{ID: 1, Contributor: "a", Status: StatusOpenAdapted, At: ago(2 * time.Hour), OpeningHours: "Mo-Sa 08:00-12:00"},
+			{ID: 2, Contributor: "a", Status: StatusOpenAdapted, At: ago(time.Hour)},
+			{ID: 3, Contributor: "b", Status: StatusOpenAdapted, At: ago(90 * time.Minute), OpeningHours: "Mo 07:00-08:00"},
+			{ID: 4, Contributor: "b", Status: StatusClosed, At: ago(80 * time.Minute)},
+			{ID: 5, Contributor: "c", Status: StatusOpenAdapted, At: ago(70 * time.Minute)},
+		}
+		if got := rules.Compute(now, one, bakery); got.Status != StatusOpenAdapted || hoursID(got) != 1 {
+			t.Errorf("one contributor confirming without hours: %s, hours from %d, want open_adapted with 1's", got.Status, hoursID(got))
+		}
 	})
 
 	t.Run("basis, dates and services come from the agreeing voices", func(t *testing.T) {
@@ -343,6 +356,30 @@ func (r StatusRules) referenceCompute(now time.Time, reports []Report, osm OSMEv
 		}
 		if cs.Pickup == nil {
 			cs.Pickup = v.Pickup
+		}
+	}
+	if cs.Hours == nil {
+		// Plainly: every counting report of the leading status with
+		// hours, by a contributor whose latest report agrees, newest
+		// (then highest ID) first.
+		var withHours []*Report
+		for i := range reports {
+			rep := &reports[i]
+			if rep.Hidden || rep.At.Before(from) || rep.At.After(to) || rep.Status != lead || rep.OpeningHours == "" {
+				continue
+			}
+			if l, ok := latest[rep.Contributor]; ok && l.Status == lead {
+				withHours = append(withHours, rep)
+			}
+		}
+		sort.Slice(withHours, func(i, j int) bool {
+			if !withHours[i].At.Equal(withHours[j].At) {
+				return withHours[i].At.After(withHours[j].At)
+			}
+			return withHours[i].ID > withHours[j].ID
+		})
+		if len(withHours) > 0 {
+			cs.Hours = withHours[0]
 		}
 	}
 	others := total - weight[lead]
