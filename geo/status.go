@@ -182,9 +182,10 @@ type CurrentStatus struct {
 //     counts, once;
 //   - each counting voice weighs 1, a trusted one weighs Quorum; the status
 //     with the most weight leads (a tie goes to the newest voice);
-//   - the hours that apply are the newest given by a voice agreeing with
-//     the leader (its latest report, else an earlier one of the same
-//     status), as are the services (delivery, takeaway, pickup);
+//   - the hours that apply are the newest given, in a report of the
+//     leading status, by a contributor whose latest report agrees; the
+//     services (delivery, takeaway, pickup) are the newest an agreeing
+//     voice gave;
 //   - if every voice agrees: confirmed when the weight reaches Quorum,
 //     else reported;
 //   - if voices disagree: confirmed when the leader reaches Quorum and
@@ -266,9 +267,6 @@ func (r StatusRules) Compute(now time.Time, reports []Report, osm OSMEvidence) C
 			cs.Basis = v
 			cs.LastConfirmed = v.At
 		}
-		if cs.Hours == nil && v.OpeningHours != "" {
-			cs.Hours = v
-		}
 		cs.Since = v.At
 		if cs.Delivery == nil {
 			cs.Delivery = v.Delivery
@@ -280,9 +278,7 @@ func (r StatusRules) Compute(now time.Time, reports []Report, osm OSMEvidence) C
 			cs.Pickup = v.Pickup
 		}
 	}
-	if cs.Hours == nil {
-		cs.Hours = earlierHours(reports, voices, lead, from, to)
-	}
+	cs.Hours = hoursOf(reports, lv, lead, from, to)
 	others := total - leadWeight
 	switch {
 	case others == 0 && leadWeight >= r.Quorum:
@@ -304,12 +300,12 @@ func (r StatusRules) Compute(now time.Time, reports []Report, osm OSMEvidence) C
 	return cs
 }
 
-// earlierHours is, when no agreeing voice's latest report gave hours, the
-// newest counting report of status lead with hours by a contributor whose
-// latest report agrees with lead (on equal times, the higher ID): one who
-// confirms without hours keeps the hours they gave before. (One address is
-// one voice, so one contributor's reports may be several people's.)
-func earlierHours(reports []Report, voices []*Report, lead Status, from, to time.Time) *Report {
+// hoursOf is the report whose hours apply: the newest counting report of
+// status lead with hours, by a contributor whose latest report agrees with
+// lead (on equal times, the higher ID). So one who confirms without hours
+// keeps the hours they or others gave. (One address is one voice, so one
+// contributor's reports may be several people's.)
+func hoursOf(reports []Report, lv *latestVoices, lead Status, from, to time.Time) *Report {
 	var best *Report
 	for i := range reports {
 		rep := &reports[i]
@@ -319,11 +315,8 @@ func earlierHours(reports []Report, voices []*Report, lead Status, from, to time
 		if best != nil && (rep.At.Before(best.At) || (rep.At.Equal(best.At) && rep.ID < best.ID)) {
 			continue
 		}
-		for _, v := range voices {
-			if v.Contributor == rep.Contributor && v.Status == lead {
-				best = rep
-				break
-			}
+		if j := lv.latestOf(reports, rep.Contributor); j >= 0 && reports[j].Status == lead {
+			best = rep
 		}
 	}
 	return best

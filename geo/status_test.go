@@ -146,6 +146,16 @@ func TestComputeStatus(t *testing.T) {
 		if got := rules.Compute(now, one, bakery); got.Status != StatusOpenAdapted || hoursID(got) != 1 {
 			t.Errorf("one contributor confirming without hours: %s, hours from %d, want open_adapted with 1's", got.Status, hoursID(got))
 		}
+		// The newest hours win, not the newest voice's: A gave hours 2 h
+		// ago then confirmed without; B gave hours 3 h ago.
+		two := []Report{
+			{ID: 1, Contributor: "a", Status: StatusOpen, At: ago(2 * time.Hour), OpeningHours: "Mo-Fr 08:00-12:00"},
+			{ID: 2, Contributor: "a", Status: StatusOpen, At: ago(time.Hour)},
+			{ID: 3, Contributor: "b", Status: StatusOpen, At: ago(3 * time.Hour), OpeningHours: "Mo-Fr 10:00-11:00"},
+		}
+		if got := rules.Compute(now, two, bakery); hoursID(got) != 1 {
+			t.Errorf("hours from %d, want 1 (the newest given)", hoursID(got))
+		}
 	})
 
 	t.Run("basis, dates and services come from the agreeing voices", func(t *testing.T) {
@@ -344,9 +354,6 @@ func (r StatusRules) referenceCompute(now time.Time, reports []Report, osm OSMEv
 			cs.Basis = v
 			cs.LastConfirmed = v.At
 		}
-		if cs.Hours == nil && v.OpeningHours != "" {
-			cs.Hours = v
-		}
 		cs.Since = v.At
 		if cs.Delivery == nil {
 			cs.Delivery = v.Delivery
@@ -358,7 +365,7 @@ func (r StatusRules) referenceCompute(now time.Time, reports []Report, osm OSMEv
 			cs.Pickup = v.Pickup
 		}
 	}
-	if cs.Hours == nil {
+	{
 		// Plainly: every counting report of the leading status with
 		// hours, by a contributor whose latest report agrees, newest
 		// (then highest ID) first.

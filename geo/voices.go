@@ -75,6 +75,19 @@ func (v *latestVoices) offer(reports []Report, i int) {
 	}
 }
 
+// latestOf is the index of key's counting report, -1 if none was offered.
+func (v *latestVoices) latestOf(reports []Report, key string) int {
+	for h := voiceHash(key) & v.mask; ; h = (h + 1) & v.mask {
+		s := v.slots[h]
+		if s == 0 {
+			return -1
+		}
+		if cur := int(s - 1); reports[cur].Contributor == key {
+			return cur
+		}
+	}
+}
+
 // voiceHash mixes the length and the first and last eight bytes of s.
 func voiceHash(s string) uint64 {
 	var a, b uint64
