@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -77,10 +79,7 @@ func (s *Server) postReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if trusted == "" {
-		who = s.voiceOf(c.RealIP(), id, who)
-	}
-	rid, inputs, err := s.record(ctx, id, body, who, trusted)
+	rid, inputs, err := s.record(ctx, id, body, who, trusted, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -172,21 +171,39 @@ func (s *Server) contributor(ctx context.Context, key, auth string) ([]byte, str
 	return s.contributorHash(key), "", nil
 }
 
-// voiceOf is the contributor an anonymous report from ip on place counts
-// as (voices.go).
-func (s *Server) voiceOf(ip string, place geo.PlaceID, who []byte) []byte {
+// voiceKey is the key of the voices table for an anonymous report from ip
+// on place (voices.go); false when ip does not parse.
+func (s *Server) voiceKey(ip string, place geo.PlaceID) ([32]byte, bool) {
+	var key [32]byte
 	n := voiceNetwork(ip)
 	if n == "" {
-		return who
+		return key, false
 	}
-	var key [32]byte
 	copy(key[:], s.contributorHash("voice|"+n+"|"+place.String()))
-	return s.voices.of(key, who, s.now())
+	return key, true
 }
 
-// record validates a report and stores it. It returns the report id and the
+// voiceOf is the contributor an anonymous report of who, from the address
+// behind key, is stored as: the address's voice on the place, unless that
+// voice is blocked (then who speaks for itself) or who is (then the store
+// refuses it as who). The blocks are read only when the two differ.
+func (s *Server) voiceOf(ctx context.Context, key [32]byte, who []byte, now time.Time) ([]byte, error) {
+	v, ok := s.voices.lookup(key, now)
+	if !ok || bytes.Equal(v, who) {
+		return who, nil
+	}
+	for _, h := range [][]byte{who, v} {
+		if blocked, err := s.st.Blocked(ctx, h); err != nil || blocked {
+			return who, err
+		}
+	}
+	return v, nil
+}
+
+// record validates a report and stores it; ip is the client's address,
+// whose voice on the place an anonymous report is (voices.go). It returns the report id and the
 // place's status inputs right after it.
-func (s *Server) record(ctx context.Context, id geo.PlaceID, b reportBody, who []byte, trusted string) (int64, []geo.Report, error) {
+func (s *Server) record(ctx context.Context, id geo.PlaceID, b reportBody, who []byte, trusted, ip string) (int64, []geo.Report, error) {
 	st, err := geo.ParseStatus(b.Status)
 	if err != nil {
 		return 0, nil, badRequest("status", "status: want one of open, open_adapted, partial, closed, gone",
@@ -231,11 +248,21 @@ func (s *Server) record(ctx context.Context, id geo.PlaceID, b reportBody, who [
 		return 0, nil, tooMany(wait)
 	}
 	now := s.now()
+	key, tied := s.voiceKey(ip, id)
+	tied = tied && trusted == ""
+	if tied {
+		if who, err = s.voiceOf(ctx, key, who, now); err != nil {
+			return 0, nil, err
+		}
+	}
 	rid, inputs, err := s.st.AddReportInputs(ctx, store.NewReport{Place: id, Status: st, OpeningHours: b.OpeningHours,
 		Delivery: b.Delivery, Takeaway: b.Takeaway, Pickup: b.Pickup, Remark: b.Remark, At: now,
 		Contributor: who, Trusted: trusted}, now.Add(-s.cfg.Rules.Window-s.cfg.Rules.Skew))
 	if err != nil {
 		return 0, nil, err
+	}
+	if tied {
+		s.voices.remember(key, who, now)
 	}
 	s.metrics.reportCreated()
 	return rid, inputs, nil

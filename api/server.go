@@ -39,6 +39,7 @@ type Store interface {
 	Revision(ctx context.Context) (int64, error)
 	HideReport(ctx context.Context, id int64, hidden bool, at time.Time) (store.Report, error)
 	BlockContributorOf(ctx context.Context, reportID int64, at time.Time) (int, error)
+	Blocked(ctx context.Context, who []byte) (bool, error)
 	LockPlace(ctx context.Context, id geo.PlaceID, locked bool, at time.Time) error
 	PlaceLocked(ctx context.Context, id geo.PlaceID) (bool, error)
 	CountReports(ctx context.Context, since time.Time) (store.ReportCounts, error)

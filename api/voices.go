@@ -56,18 +56,24 @@ func voiceNetwork(ip string) string {
 	return p.String()
 }
 
-// of returns the contributor a report from this (address, place) key
-// counts as: the one seen there last within the window, else who, which
-// is then remembered.
-func (v *voices) of(key [32]byte, who []byte, now time.Time) []byte {
+// lookup returns the voice of this (address, place) key, if one reported
+// within the window.
+func (v *voices) lookup(key [32]byte, now time.Time) ([]byte, bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if e, ok := v.by[key]; !ok {
+	if e, ok := v.by[key]; ok && now.Sub(e.at) < v.keep {
+		return e.who[:], true
+	}
+	return nil, false
+}
+
+// remember records who as the voice of the key, after a report of theirs
+// was stored.
+func (v *voices) remember(key [32]byte, who []byte, now time.Time) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if _, ok := v.by[key]; !ok {
 		v.order = append(v.order, key)
-	} else if now.Sub(e.at) < v.keep {
-		e.at = now
-		v.by[key] = e
-		return e.who[:]
 	}
 	var e voice
 	copy(e.who[:], who)
@@ -82,7 +88,6 @@ func (v *voices) of(key [32]byte, who []byte, now time.Time) []byte {
 	if cap(v.order) > 4*len(v.order)+1024 { // let go of the slice's dropped front
 		v.order = append([][32]byte(nil), v.order...)
 	}
-	return who
 }
 
 // size is the number of entries held, for /metrics.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -86,10 +87,33 @@ func TestOneAddressOneVoice(t *testing.T) {
 		t.Errorf("hours given then confirmed from one address: %+v, reported hours %+v", d.Status, d.ReportedHours)
 	}
 
+	// Blocks: a refused post does not become the address's voice; a
+	// blocked key cannot speak as the address's unblocked voice; a voice
+	// blocked does not silence the others at its address.
+	const bar = "node/1712696784"
+	wantStatus(t, ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + bar + "/reports", key: keyA, remote: home,
+		body: `{"status":"open","opening_hours":"lu-ve 9h"}`}), http.StatusUnprocessableEntity)
+	post(bar, keyB, home, "closed") // the address's voice on the bar: B
+	mod := ts.createToken(t, "moderator")
+	rid := ts.placeDoc(t, bar, "en").Reports[0].ID
+	wantStatus(t, ts.do(req{method: http.MethodPost, target: "/api/v1/moderation/contributors/block", auth: mod,
+		body: fmt.Sprintf(`{"report_id":%d}`, rid)}), http.StatusOK)
+	post(bar, keyC, home, "open") // C, at B's address: speaks for itself
+	if d := ts.placeDoc(t, bar, "en"); len(d.Reports) != 1 || d.Status.Status != "open" {
+		t.Errorf("after B's block, C at the same address: %d reports, %+v", len(d.Reports), d.Status)
+	}
+	wantProblem(t, ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + bar + "/reports", key: keyB, remote: other,
+		body: `{"status":"gone"}`}), http.StatusForbidden, "")
+	post(starsBars, keyC, home, "open") // C is not blocked elsewhere
+	const fuel = "node/3264398845"
+	post(fuel, keyA, home, "open")
+	wantProblem(t, ts.do(req{method: http.MethodPost, target: "/api/v1/places/" + fuel + "/reports", key: keyB, remote: home,
+		body: `{"status":"gone"}`}), http.StatusForbidden, "") // B blocked, even under A's voice
+
 	// A window without a report from the address lets it go: its next
 	// key is a new voice (the old one no longer counts anyway).
 	ts.clock.advance(15 * 24 * time.Hour)
-	post(spar, keyB, home, "open")
+	post(spar, keyC, home, "open") // (B is blocked by now)
 	post(spar, keyA, other, "open")
 	if got := confidence(spar); got != "open/confirmed" {
 		t.Errorf("after the window: %s, want open/confirmed", got)
@@ -104,22 +128,29 @@ func TestVoicesBound(t *testing.T) {
 	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	key := func(i byte) [32]byte { return [32]byte{i} }
 	who := func(i byte) []byte { return []byte{i, i} }
+	of := func(k [32]byte, w []byte, t time.Time) []byte { // as record uses it
+		if held, ok := v.lookup(k, t); ok {
+			w = held
+		}
+		v.remember(k, w, t)
+		return w
+	}
 	for i := byte(1); i <= 4; i++ {
-		v.of(key(i), who(i), t0)
+		of(key(i), who(i), t0)
 	}
 	if v.size() != 3 {
 		t.Fatalf("size %d, want 3", v.size())
 	}
-	if got := v.of(key(1), who(9), t0); got[0] != 9 {
+	if got := of(key(1), who(9), t0); got[0] != 9 {
 		t.Errorf("the first seen was not the one let go: %v", got)
 	}
-	if got := v.of(key(4), who(8), t0.Add(30*time.Minute)); got[0] != 4 {
+	if got := of(key(4), who(8), t0.Add(30*time.Minute)); got[0] != 4 {
 		t.Errorf("within the window: %v, want the first voice", got)
 	}
-	if got := v.of(key(4), who(7), t0.Add(30*time.Minute+59*time.Minute)); got[0] != 4 {
+	if got := of(key(4), who(7), t0.Add(30*time.Minute+59*time.Minute)); got[0] != 4 {
 		t.Errorf("seen again, the voice stays: %v", got)
 	}
-	if got := v.of(key(4), who(6), t0.Add(3*time.Hour)); got[0] != 6 {
+	if got := of(key(4), who(6), t0.Add(3*time.Hour)); got[0] != 6 {
 		t.Errorf("after a window without a report: %v, want a new voice", got)
 	}
 	for _, c := range []struct{ in, want string }{

@@ -268,6 +268,15 @@ func (s *Store) HideReport(ctx context.Context, id int64, hidden bool, at time.T
 
 // BlockContributorOf blocks the contributor behind a report and hides every
 // report they made. It returns how many reports it hid.
+// Blocked says whether a moderator blocked the contributor hash who.
+func (s *Store) Blocked(ctx context.Context, who []byte) (bool, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM blocked_contributors WHERE contributor = ?`, who).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: blocked: %w", err)
+	}
+	return n > 0, nil
+}
+
 func (s *Store) BlockContributorOf(ctx context.Context, reportID int64, at time.Time) (int, error) {
 	var hid int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
