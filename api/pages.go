@@ -199,6 +199,9 @@ type PageDeps struct {
 	Location *time.Location
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// BaseURL is the instance's public URL: its origin is trusted for form
+	// posts even when a reverse proxy hands the server another Host.
+	BaseURL string
 }
 
 // RegisterPages adds the pages and the static assets to e: GET /,
@@ -261,6 +264,15 @@ func newPages(d PageDeps) (*pages, error) {
 		return nil, err
 	}
 	h := &pages{d: d, tmpl: map[string]*template.Template{}, msgs: msgs, assets: static.NewAssets(), cross: http.NewCrossOriginProtection()}
+	if d.BaseURL != "" {
+		u, err := url.Parse(d.BaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("pages: base URL %q: %w", d.BaseURL, err)
+		}
+		if err := h.cross.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return nil, fmt.Errorf("pages: base URL %q: %w", d.BaseURL, err)
+		}
+	}
 	for _, name := range []string{"map", "place", "near"} {
 		files := []string{"templates/" + name + ".html"}
 		if name != "map" {

@@ -143,7 +143,7 @@ func newTestPages(t *testing.T) (*echo.Echo, *pageFakeSource) {
 	src.places["node/4"] = p4
 	e := echo.New()
 	if err := RegisterPages(e, PageDeps{Source: src, Tiles: PageTiles{URL: static.DefaultTileURL, Attribution: "© OpenStreetMap contributors"},
-		Location: time.UTC, Now: func() time.Time { return time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC) }}); err != nil {
+		Location: time.UTC, Now: func() time.Time { return time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC) }, BaseURL: "https://open.example.org/"}); err != nil {
 		t.Fatal(err)
 	}
 	return e, src
@@ -272,6 +272,11 @@ func TestPagesReportForm(t *testing.T) {
 	form.Set("lang", "en")
 	if rec := pageDo(e, "POST", "/place/node/1/report", form, map[string]string{"Sec-Fetch-Site": "same-origin"}); rec.Code != http.StatusSeeOther {
 		t.Errorf("same-origin post: %d", rec.Code)
+	}
+	// Behind a reverse proxy that hands another Host, a browser's Origin
+	// is the base URL's: trusted.
+	if rec := pageDo(e, "POST", "/place/node/1/report", form, map[string]string{"Origin": "https://open.example.org"}); rec.Code != http.StatusSeeOther {
+		t.Errorf("post from the base URL's origin: %d", rec.Code)
 	}
 
 	// A forged contributor key is replaced by a fresh random one.

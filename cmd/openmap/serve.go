@@ -138,7 +138,7 @@ func runServe(ctx context.Context, args []string, getenv env, s streams) error {
 		Pages: func(e *echo.Echo, _ *api.Server) {
 			pagesErr = api.RegisterPages(e, api.PageDeps{Source: api.LoopbackSource{API: e},
 				Tiles:    api.PageTiles{URL: cfg.TilesURL, Attribution: cfg.TilesAttribution, MaxZoom: cfg.TilesMaxZoom},
-				Location: zone, Logger: log})
+				Location: zone, Logger: log, BaseURL: cfg.BaseURL})
 		}})
 	if err != nil {
 		return err
