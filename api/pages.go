@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -384,8 +385,6 @@ type placeView struct {
 
 type reportRow struct{ Label, When, Hours, Remark string }
 
-var reportStatuses = []string{"open", "open_adapted", "partial", "closed", "gone"}
-
 func (h *pages) placeID(c echo.Context) (geo.PlaceID, error) {
 	return geo.NewPlaceID(c.Param("type"), c.Param("id"))
 }
@@ -442,7 +441,8 @@ func (h *pages) placeView(c echo.Context, b pageBase, p PagePlace, form PageRepo
 			v.Services = append(v.Services, choice{Name: s.key, Label: m.T("service." + s.key), Value: yesNo(m, s.v)})
 		}
 	}
-	for _, s := range reportStatuses {
+	for _, st := range geo.ReportStatuses {
+		s := string(st)
 		v.StatusChoices = append(v.StatusChoices, choice{Value: s, Label: m.T("report.status." + s), Checked: form.Status == s})
 	}
 	for _, s := range []struct {
@@ -561,8 +561,9 @@ func (h *pages) week(p PagePlace) ([]weekRow, bool) {
 
 var contributorRE = regexp.MustCompile(`^[A-Za-z0-9_-]{22,64}$`)
 
-// newContributorKey makes the one-shot contributor key a form carries: the
-// page sets no cookie, so each form sent counts as its own contributor.
+// newContributorKey makes the one-shot contributor key of a form that
+// carries none: the page sets no cookie. (Reports from one address on a
+// place still count as one voice: voices.go.)
 func newContributorKey() string {
 	b := make([]byte, 24)
 	rand.Read(b)
@@ -597,7 +598,7 @@ func (h *pages) reportForm(c echo.Context) error {
 	}
 	ctx := pageContext(c)
 	var prob *PageProblem
-	if !containsString(reportStatuses, r.Status) {
+	if !slices.Contains(geo.ReportStatuses, geo.Status(r.Status)) {
 		prob = &PageProblem{Status: http.StatusBadRequest, Detail: "choose what you saw: open, closed…", DetailFR: "choisissez ce que vous avez vu : ouvert, fermé…"}
 	} else {
 		_, err = h.d.Source.Report(ctx, id, r, PageClient{Contributor: key, Lang: lang})
@@ -637,7 +638,7 @@ func (h *pages) reportForm(c echo.Context) error {
 }
 
 // formErrorText explains a refused form report from its status code alone.
-func formErrorText(m static.Catalog, code int, field, suggestion string) string {
+func formErrorText(m static.Catalog, code int, field string) string {
 	var s string
 	switch code {
 	case http.StatusUnprocessableEntity:
@@ -656,9 +657,6 @@ func formErrorText(m static.Catalog, code int, field, suggestion string) string 
 		s = m.T("error.rate", "minutes", 1)
 	default:
 		s = m.T("error.server")
-	}
-	if suggestion != "" {
-		s += " " + m.T("report.suggestion", "value", suggestion)
 	}
 	return s
 }
@@ -777,7 +775,7 @@ func (h *pages) sourceError(c echo.Context, err error) error {
 			c.Response().Header().Set("Retry-After", prob.RetryAfter)
 		}
 		return h.render(c, prob.Status, "near", nearView{pageBase: b, Radius: 500,
-			Error: formErrorText(b.M, prob.Status, prob.Field, "")})
+			Error: formErrorText(b.M, prob.Status, prob.Field)})
 	}
 	h.d.Logger.ErrorContext(c.Request().Context(), "page source failed", "path", c.Path(), "err", err)
 	return echo.NewHTTPError(http.StatusInternalServerError)
