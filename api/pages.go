@@ -579,9 +579,7 @@ func (h *pages) reportForm(c echo.Context) error {
 		return h.notFound(c)
 	}
 	if err := h.cross.Check(c.Request()); err != nil {
-		b := h.base(c, "")
-		b.Title = b.M.T("error.cross_site")
-		return h.render(c, http.StatusForbidden, "near", nearView{pageBase: b, Notice: b.M.T("error.cross_site"), Hint: b.M.T("error.cross_site_hint")})
+		return h.notice(c, http.StatusForbidden, "error.cross_site", "error.cross_site_hint")
 	}
 	lang := static.Negotiate(c.FormValue("lang"), c.Request().Header.Get("Accept-Language"))
 	r := PageReport{
@@ -758,9 +756,16 @@ func (h *pages) nearPage(c echo.Context) error {
 // ---- errors ----
 
 func (h *pages) notFound(c echo.Context) error {
+	return h.notice(c, http.StatusNotFound, "page.not_found", "page.not_found_hint")
+}
+
+// notice renders a page that only says something: the message of
+// titleKey as its title and heading, that of hintKey below, a link to the
+// map.
+func (h *pages) notice(c echo.Context, code int, titleKey, hintKey string) error {
 	b := h.base(c, "")
-	b.Title = b.M.T("page.not_found")
-	return h.render(c, http.StatusNotFound, "near", nearView{pageBase: b, Notice: b.M.T("page.not_found"), Hint: b.M.T("page.not_found_hint")})
+	b.Title = b.M.T(titleKey)
+	return h.render(c, code, "near", nearView{pageBase: b, Notice: b.Title, Hint: b.M.T(hintKey)})
 }
 
 func (h *pages) sourceError(c echo.Context, err error) error {
